@@ -1,0 +1,39 @@
+# Hoctap: `make run` serves the app with demo data; `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+
+.PHONY: run test setup lint check bench clean
+
+$(BIN)/hoctap: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(BIN)/hoctap
+
+setup: $(BIN)/hoctap
+
+run: setup
+	$(BIN)/hoctap migrate --noinput
+	$(BIN)/hoctap demo --if-empty --province $${HOCTAP_DEMO_PROVINCE:-15} --scale small
+	$(BIN)/hoctap serve --port $(PORT)
+
+test: setup
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/mypy hoctap config bench
+	$(BIN)/lint-imports
+
+check: test lint
+
+bench: setup
+	$(BIN)/python bench/load_official.py
+	$(BIN)/python bench/unit_pages.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from config.api import api
+from hoctap.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+    path("", include("hoctap.core.urls")),
+    path("", include("hoctap.accounts.urls")),
+    path("", include("hoctap.geo.urls")),
+    path("", include("hoctap.audit.urls")),
+]

@@ -1,0 +1,152 @@
+"""`/api/v1/users`, role grants and tokens; the bearer-token authentication of the API."""
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.security import HttpBearer
+from pydantic import Field
+
+from hoctap.accounts import selectors, services
+from hoctap.accounts.models import RoleGrant, User
+from hoctap.accounts.roles import Role
+from hoctap.core.api import ERRORS
+
+router = Router(tags=["users"])
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = services.token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class GrantOut(Schema):
+    id: int
+    role: str
+    unit_code: str | None
+    organisation_code: str | None
+    valid_from: datetime.date
+    valid_to: datetime.date | None
+
+    @staticmethod
+    def resolve_unit_code(obj: RoleGrant) -> str | None:
+        return obj.unit.code if obj.unit else None
+
+    @staticmethod
+    def resolve_organisation_code(obj: RoleGrant) -> str | None:
+        return obj.organisation.code if obj.organisation else None
+
+
+class UserOut(Schema):
+    username: str
+    full_name: str
+    email: str
+    is_active: bool
+    grants: list[GrantOut]
+
+    @staticmethod
+    def resolve_grants(obj: User) -> list[RoleGrant]:
+        return list(obj.grants.all())
+
+
+class UserFilter(Schema):
+    q: str | None = None
+    role: Role | None = None
+
+
+class UserIn(Schema):
+    username: str
+    full_name: str = ""
+    email: str = ""
+    password: str | None = None
+    role: Role
+    unit: str | None = Field(None, description="Code of the unit the first role is granted on")
+    organisation: str | None = None
+
+
+class UserPatch(Schema):
+    full_name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    is_active: bool | None = None
+    password: str | None = None
+
+
+class GrantIn(Schema):
+    role: Role
+    unit: str | None = None
+    organisation: str | None = None
+    valid_from: datetime.date | None = None
+    valid_to: datetime.date | None = None
+
+
+class RevokeIn(Schema):
+    valid_to: datetime.date | None = None
+
+
+@router.get("/users", response={200: list[UserOut], **ERRORS})
+@paginate(PageNumberPagination, page_size=100)
+def user_list(request: HttpRequest, filters: Query[UserFilter]) -> Any:
+    return selectors.user_list(actor=request.auth, q=filters.q, role=filters.role)
+
+
+@router.get("/users/{username}", response={200: UserOut, **ERRORS})
+def user_detail(request: HttpRequest, username: str) -> Any:
+    user = selectors.user_get(actor=request.auth, username=username)
+    return {
+        **UserOut.from_orm(user).dict(),
+        "grants": selectors.grant_list(actor=request.auth, user=user),
+    }
+
+
+@router.post("/users", response={201: UserOut, **ERRORS})
+def user_create(request: HttpRequest, payload: UserIn) -> Any:
+    user = services.user_create(
+        actor=request.auth,
+        username=payload.username,
+        role=payload.role,
+        unit_code=payload.unit,
+        organisation_code=payload.organisation,
+        password=payload.password,
+        full_name=payload.full_name,
+        email=payload.email,
+    )
+    return 201, user
+
+
+@router.patch("/users/{username}", response={200: UserOut, **ERRORS})
+def user_update(request: HttpRequest, username: str, payload: UserPatch) -> Any:
+    user = selectors.user_get(actor=request.auth, username=username)
+    return services.user_update(actor=request.auth, user=user, **payload.dict(exclude_unset=True))
+
+
+@router.get("/users/{username}/grants", response={200: list[GrantOut], **ERRORS})
+def grant_list(request: HttpRequest, username: str) -> Any:
+    user = selectors.user_get(actor=request.auth, username=username)
+    return selectors.grant_list(actor=request.auth, user=user)
+
+
+@router.post("/users/{username}/grants", response={201: GrantOut, **ERRORS})
+def grant_create(request: HttpRequest, username: str, payload: GrantIn) -> Any:
+    user = selectors.user_get(actor=request.auth, username=username)
+    grant = services.role_grant(
+        actor=request.auth,
+        user=user,
+        role=payload.role,
+        unit_code=payload.unit,
+        organisation_code=payload.organisation,
+        valid_from=payload.valid_from,
+        valid_to=payload.valid_to,
+    )
+    return 201, grant
+
+
+@router.post("/grants/{grant_id}/revoke", response={200: GrantOut, **ERRORS})
+def grant_revoke(request: HttpRequest, grant_id: int, payload: RevokeIn) -> Any:
+    grant = selectors.grant_get(actor=request.auth, grant_id=grant_id)
+    return services.role_revoke(actor=request.auth, grant=grant, valid_to=payload.valid_to)

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from hoctap.accounts.permissions import has_permission_somewhere
+from hoctap.accounts.roles import Perm
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Which sections the signed-in user may open (the menu shows only those)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": {}}
+    return {
+        "nav": {
+            "units": has_permission_somewhere(user, Perm.VIEW_UNITS),
+            "organisations": has_permission_somewhere(user, Perm.VIEW_ORGANISATIONS),
+            "users": has_permission_somewhere(user, Perm.VIEW_USERS),
+            "audit": has_permission_somewhere(user, Perm.VIEW_AUDIT),
+            "admin": user.is_superuser,
+        }
+    }

@@ -1,0 +1,139 @@
+"""What an actor may see and do: the scope of each permission, as a queryset filter and a check.
+
+A grant on a unit covers that unit and every unit beneath it (and the organisations attached
+to them); a grant on an organisation covers it and its child organisations. Superusers see
+everything. Grants are read once per request and cached on the user object.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from hoctap.accounts.models import RoleGrant
+from hoctap.accounts.roles import ROLE_PERMISSIONS
+from hoctap.geo.models import OrganisationClosure, UnitClosure
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where one permission applies for one actor."""
+
+    is_global: bool = False
+    unit_ids: frozenset[int] = frozenset()  # roots of granted unit subtrees
+    org_ids: frozenset[int] = frozenset()  # roots of granted organisation subtrees
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.is_global or self.unit_ids or self.org_ids)
+
+    def unit_subtree_ids(self) -> QuerySet[Any]:
+        """Ids of every unit in a granted unit subtree (a subquery, not a list)."""
+        return UnitClosure.objects.filter(ancestor_id__in=self.unit_ids).values("descendant_id")
+
+    def org_subtree_ids(self) -> QuerySet[Any]:
+        return OrganisationClosure.objects.filter(ancestor_id__in=self.org_ids).values(
+            "descendant_id"
+        )
+
+    def units_q(self, field: str) -> Q:
+        """Filter for records hanging on a unit (`field` is the path to the unit id)."""
+        if self.is_global:
+            return Q()
+        if not self.unit_ids:
+            return Q(pk__in=[])
+        return Q(**{f"{field}__in": self.unit_subtree_ids()})
+
+    def organisations_q(self, field: str, unit_field: str) -> Q:
+        """Filter for records hanging on an organisation, itself attached to a unit."""
+        if self.is_global:
+            return Q()
+        q = Q(pk__in=[])
+        if self.unit_ids:
+            q |= Q(**{f"{unit_field}__in": self.unit_subtree_ids()})
+        if self.org_ids:
+            q |= Q(**{f"{field}__in": self.org_subtree_ids()})
+        return q
+
+    def covers_unit(self, unit_id: int | None) -> bool:
+        if self.is_global:
+            return True
+        if unit_id is None or not self.unit_ids:
+            return False
+        return UnitClosure.objects.filter(
+            ancestor_id__in=self.unit_ids, descendant_id=unit_id
+        ).exists()
+
+    def covers_organisation(self, org_id: int | None, unit_id: int | None) -> bool:
+        if self.is_global or self.covers_unit(unit_id):
+            return True
+        if org_id is None or not self.org_ids:
+            return False
+        return OrganisationClosure.objects.filter(
+            ancestor_id__in=self.org_ids, descendant_id=org_id
+        ).exists()
+
+
+class SystemActor:
+    """The actor of CLI commands and tasks run by the operator: global scope, audited as
+    "system". It is not a user row, so it cannot sign in."""
+
+    pk = None
+    id = None
+    username = "system"
+    is_system = True
+    is_superuser = True
+    is_staff = False
+    is_active = True
+    is_authenticated = False
+    is_anonymous = False
+
+    def __str__(self) -> str:
+        return "system"
+
+
+SYSTEM = SystemActor()
+
+
+def active_grants(user: Any, *, on: datetime.date | None = None) -> list[RoleGrant]:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    day = on or timezone.localdate()
+    cache: dict[datetime.date, list[RoleGrant]] = user.__dict__.setdefault("_hoctap_grants", {})
+    if day not in cache:
+        cache[day] = list(
+            RoleGrant.objects.filter(user=user, valid_from__lte=day)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+            .select_related("unit", "organisation")
+        )
+    return cache[day]
+
+
+def scope_for(user: Any, permission: str, *, on: datetime.date | None = None) -> Scope:
+    """The scope in which `user` holds `permission` today (or on `on`)."""
+    if getattr(user, "is_system", False):
+        return Scope(is_global=True)
+    if user is not None and getattr(user, "is_authenticated", False) and user.is_superuser:
+        return Scope(is_global=True) if user.is_active else Scope()
+    units: set[int] = set()
+    orgs: set[int] = set()
+    for grant in active_grants(user, on=on):
+        if permission not in ROLE_PERMISSIONS.get(grant.role, frozenset()):
+            continue
+        if grant.unit_id is not None:
+            units.add(grant.unit_id)
+        elif grant.organisation_id is not None:
+            orgs.add(grant.organisation_id)
+    return Scope(unit_ids=frozenset(units), org_ids=frozenset(orgs))
+
+
+def has_permission_somewhere(user: Any, permission: str) -> bool:
+    return not scope_for(user, permission).is_empty
+
+
+def forget_cached_grants(user: Any) -> None:
+    user.__dict__.pop("_hoctap_grants", None)

@@ -1,0 +1,94 @@
+"""Scoped reads of users, grants and tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from hoctap.accounts.models import ApiToken, RoleGrant, User
+from hoctap.accounts.permissions import Scope, scope_for
+from hoctap.accounts.roles import Perm
+from hoctap.core.errors import NotFound
+from hoctap.geo.models import Organisation
+
+
+def grant_in_scope_q(scope: Scope, prefix: str = "") -> Q:
+    """Grants whose own scope lies inside `scope`."""
+    if scope.is_global:
+        return Q()
+    q = Q(pk__in=[])
+    if scope.unit_ids:
+        subtree = scope.unit_subtree_ids()
+        q |= Q(**{f"{prefix}unit_id__in": subtree})
+        q |= Q(**{f"{prefix}organisation__unit_id__in": subtree})
+    if scope.org_ids:
+        q |= Q(**{f"{prefix}organisation_id__in": scope.org_subtree_ids()})
+    return q
+
+
+def user_visible_q(actor: Any, permission: str = Perm.VIEW_USERS) -> Q:
+    scope = scope_for(actor, permission)
+    if scope.is_global:
+        return Q()
+    inside = RoleGrant.objects.filter(grant_in_scope_q(scope)).values("user_id")
+    return Q(id__in=inside)
+
+
+def user_list(*, actor: Any, q: str | None = None, role: str | None = None) -> QuerySet[User]:
+    users = User.objects.filter(user_visible_q(actor)).prefetch_related(
+        Prefetch(
+            "grants",
+            queryset=RoleGrant.objects.select_related("unit", "organisation").order_by("role"),
+        )
+    )
+    if q:
+        users = users.filter(Q(username__icontains=q.strip()) | Q(full_name__icontains=q.strip()))
+    if role:
+        users = users.filter(grants__role=role).distinct()
+    return users.order_by("username")
+
+
+def user_get(*, actor: Any, username: str) -> User:
+    user = User.objects.filter(user_visible_q(actor), username=username).first()
+    if user is None and getattr(actor, "is_authenticated", False) and actor.username == username:
+        user = actor
+    if user is None:
+        raise NotFound(f"User {username} not found.")
+    return user
+
+
+def grant_list(*, actor: Any, user: User) -> QuerySet[RoleGrant]:
+    """The grants of `user` that the actor may see (all of them for the user themself)."""
+    grants = RoleGrant.objects.filter(user=user).select_related(
+        "unit", "organisation", "granted_by"
+    )
+    if actor.pk != user.pk:
+        grants = grants.filter(grant_in_scope_q(scope_for(actor, Perm.VIEW_USERS)))
+    return grants.order_by("role", "valid_from")
+
+
+def grant_get(*, actor: Any, grant_id: int) -> RoleGrant:
+    grant = (
+        RoleGrant.objects.filter(grant_in_scope_q(scope_for(actor, Perm.VIEW_USERS)), pk=grant_id)
+        .select_related("user", "unit", "organisation")
+        .first()
+    )
+    if grant is None:
+        raise NotFound(f"Role grant {grant_id} not found.")
+    return grant
+
+
+def token_list(*, user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def home_grants(*, user: User) -> list[RoleGrant]:
+    """The actor's own active grants, for the home page."""
+    from hoctap.accounts.permissions import active_grants
+
+    return active_grants(user)
+
+
+def organisation_ids_of(scope: Scope) -> QuerySet[Any]:
+    return Organisation.objects.filter(id__in=scope.org_subtree_ids()).values("id")

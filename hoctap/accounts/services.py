@@ -1,0 +1,309 @@
+"""Writes to users, role grants and API tokens. Each is audited in its transaction."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+import secrets
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hoctap.accounts.models import ApiToken, RoleGrant, User
+from hoctap.accounts.permissions import forget_cached_grants, scope_for
+from hoctap.accounts.roles import Perm, Role
+from hoctap.audit.services import audit_record
+from hoctap.core.errors import Conflict, InvalidInput, PermissionDenied
+from hoctap.geo.models import AdminUnit, Organisation
+
+USERNAME = re.compile(r"^[A-Za-z0-9_.@+-]{3,150}$")
+TOKEN_PREFIX = "hct_"
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _resolve_scope(
+    *, actor: Any, unit_code: str | None, organisation_code: str | None
+) -> tuple[AdminUnit | None, Organisation | None]:
+    """The unit or organisation a grant is on: exactly one, existing, and inside the actor's
+    user-management scope. One outside it answers as unknown so as not to reveal it."""
+    if bool(unit_code) == bool(organisation_code):
+        raise InvalidInput({"scope": _("Give exactly one of a unit or an organisation.")})
+    manage = scope_for(actor, Perm.MANAGE_USERS)
+    if unit_code:
+        unit = AdminUnit.objects.filter(code=unit_code).first()
+        if unit is None or not manage.covers_unit(unit.id):
+            raise InvalidInput({"unit": _("Unknown unit code “%(code)s”.") % {"code": unit_code}})
+        return unit, None
+    org = Organisation.objects.filter(code=organisation_code).first()
+    if org is None or not manage.covers_organisation(org.id, org.unit_id):
+        raise InvalidInput(
+            {
+                "organisation": _("Unknown organisation code “%(code)s”.")
+                % {"code": organisation_code}
+            }
+        )
+    return None, org
+
+
+def _validate_dates(valid_from: datetime.date, valid_to: datetime.date | None) -> None:
+    if valid_to is not None and valid_to < valid_from:
+        raise InvalidInput(
+            {
+                "valid_to": _("Valid to (%(to)s) is before valid from (%(from)s).")
+                % {"to": valid_to.isoformat(), "from": valid_from.isoformat()}
+            }
+        )
+
+
+@transaction.atomic
+def role_grant(
+    *,
+    actor: Any,
+    user: User,
+    role: str,
+    unit_code: str | None = None,
+    organisation_code: str | None = None,
+    valid_from: datetime.date | None = None,
+    valid_to: datetime.date | None = None,
+) -> RoleGrant:
+    if role not in Role.values:
+        raise InvalidInput({"role": _("Unknown role “%(role)s”.") % {"role": role}})
+    if role == Role.SYSTEM_ADMIN and not getattr(actor, "is_superuser", False):
+        if not scope_for(actor, Perm.MANAGE_USERS).unit_ids:
+            raise PermissionDenied(_("Only administrators of a unit may grant this role."))
+    if scope_for(actor, Perm.MANAGE_USERS).is_empty:
+        raise PermissionDenied(_("You may not grant roles."))
+    unit, org = _resolve_scope(
+        actor=actor, unit_code=unit_code, organisation_code=organisation_code
+    )
+    start = valid_from or timezone.localdate()
+    _validate_dates(start, valid_to)
+    duplicate = RoleGrant.objects.filter(
+        user=user, role=role, unit=unit, organisation=org, valid_to__isnull=True
+    ).exists()
+    if duplicate:
+        raise Conflict(_("The user already holds this role on this scope."))
+    grant = RoleGrant.objects.create(
+        user=user,
+        role=role,
+        unit=unit,
+        organisation=org,
+        valid_from=start,
+        valid_to=valid_to,
+        granted_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    forget_cached_grants(user)
+    audit_record(
+        actor=actor,
+        action="role.grant",
+        target=grant,
+        changes={
+            "user": user.username,
+            "role": role,
+            "unit": unit.code if unit else None,
+            "organisation": org.code if org else None,
+            "valid_from": start,
+            "valid_to": valid_to,
+        },
+        unit_id=unit.id if unit else (org.unit_id if org else None),
+        organisation_id=org.id if org else None,
+    )
+    return grant
+
+
+@transaction.atomic
+def role_revoke(
+    *, actor: Any, grant: RoleGrant, valid_to: datetime.date | None = None
+) -> RoleGrant:
+    """End a grant (it stays on record with its end date)."""
+    manage = scope_for(actor, Perm.MANAGE_USERS)
+    covered = (
+        manage.covers_unit(grant.unit_id)
+        if grant.unit_id
+        else manage.covers_organisation(grant.organisation_id, grant.organisation.unit_id)  # type: ignore[union-attr]
+    )
+    if not covered:
+        raise PermissionDenied(_("You may not revoke this grant."))
+    end = valid_to or timezone.localdate()
+    if grant.valid_to is not None and grant.valid_to <= end:
+        raise Conflict(_("This grant has already ended."))
+    if end < grant.valid_from:
+        end = grant.valid_from
+    grant.valid_to = end
+    grant.save(update_fields=["valid_to"])
+    forget_cached_grants(grant.user)
+    audit_record(
+        actor=actor,
+        action="role.revoke",
+        target=grant,
+        changes={"user": grant.user.username, "role": grant.role, "valid_to": end},
+        unit_id=grant.unit_id or (grant.organisation.unit_id if grant.organisation else None),
+        organisation_id=grant.organisation_id,
+    )
+    return grant
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: Any,
+    username: str,
+    role: str,
+    unit_code: str | None = None,
+    organisation_code: str | None = None,
+    password: str | None = None,
+    full_name: str = "",
+    email: str = "",
+    phone: str = "",
+) -> User:
+    """A user with a first role grant (a user without a grant would be visible to nobody)."""
+    errors: dict[str, str] = {}
+    username = (username or "").strip()
+    if not USERNAME.match(username):
+        errors["username"] = _("3–150 letters, digits or . @ + - _ characters.")
+    elif User.objects.filter(username__iexact=username).exists():
+        errors["username"] = _("The username “%(name)s” is taken.") % {"name": username}
+    if password:
+        try:
+            validate_password(password, User(username=username, full_name=full_name))
+        except ValidationError as exc:
+            errors["password"] = " ".join(exc.messages)
+    if role not in Role.values:
+        errors["role"] = _("Unknown role “%(role)s”.") % {"role": role}
+    try:
+        _resolve_scope(actor=actor, unit_code=unit_code, organisation_code=organisation_code)
+    except InvalidInput as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise InvalidInput(errors)
+    if scope_for(actor, Perm.MANAGE_USERS).is_empty:
+        raise PermissionDenied(_("You may not create users."))
+    user = User(username=username, full_name=full_name.strip(), email=email.strip(), phone=phone)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    audit_record(
+        actor=actor,
+        action="user.create",
+        target=user,
+        changes={"username": username, "full_name": user.full_name, "email": user.email},
+    )
+    role_grant(
+        actor=actor, user=user, role=role, unit_code=unit_code, organisation_code=organisation_code
+    )
+    return user
+
+
+@transaction.atomic
+def user_update(
+    *,
+    actor: Any,
+    user: User,
+    full_name: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    is_active: bool | None = None,
+    password: str | None = None,
+) -> User:
+    if scope_for(actor, Perm.MANAGE_USERS).is_empty and actor.pk != user.pk:
+        raise PermissionDenied(_("You may not change users."))
+    if is_active is not None and actor.pk == user.pk:
+        raise InvalidInput({"is_active": _("You cannot deactivate yourself.")})
+    before = {
+        "full_name": user.full_name,
+        "email": user.email,
+        "phone": user.phone,
+        "is_active": user.is_active,
+    }
+    if full_name is not None:
+        user.full_name = full_name.strip()
+    if email is not None:
+        user.email = email.strip()
+    if phone is not None:
+        user.phone = phone.strip()
+    if is_active is not None:
+        user.is_active = is_active
+    changes = {k: [before[k], getattr(user, k)] for k in before if before[k] != getattr(user, k)}
+    if password:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise InvalidInput({"password": " ".join(exc.messages)}) from exc
+        user.set_password(password)
+        changes["password"] = ["***", "***"]
+    if not changes:
+        return user
+    user.save()
+    audit_record(actor=actor, action="user.update", target=user, changes=changes)
+    return user
+
+
+@transaction.atomic
+def token_create(*, actor: Any, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new API token; the plain key is returned once and never stored."""
+    if actor.pk != user.pk and scope_for(actor, Perm.MANAGE_USERS).is_empty:
+        raise PermissionDenied(_("You may not create tokens for other users."))
+    key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name[:100], prefix=key[: len(TOKEN_PREFIX) + 6], key_hash=_hash(key)
+    )
+    audit_record(
+        actor=actor,
+        action="token.create",
+        target=token,
+        changes={"user": user.username, "name": name},
+    )
+    return token, key
+
+
+@transaction.atomic
+def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
+    if actor.pk != token.user_id and not getattr(actor, "is_superuser", False):
+        raise PermissionDenied(_("You may not revoke this token."))
+    if token.revoked_at is not None:
+        raise Conflict(_("This token is already revoked."))
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit_record(actor=actor, action="token.revoke", target=token, changes={"prefix": token.prefix})
+    return token
+
+
+def token_authenticate(key: str) -> User | None:
+    """The active user a bearer token belongs to, or None. Not audited (it is a read)."""
+    if not key or not key.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_hash(key), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    # Touch last_used_at at most once a minute, so reads do not turn into writes.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+@transaction.atomic
+def superuser_ensure(*, username: str, password: str, full_name: str = "") -> tuple[User, bool]:
+    """Create the demo / first administrator if missing. Returns (user, created)."""
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        return user, False
+    user = User.objects.create_superuser(username=username, password=password, full_name=full_name)
+    audit_record(
+        actor=None, action="user.create_superuser", target=user, changes={"username": username}
+    )
+    return user, True

@@ -1,0 +1,62 @@
+"""The only way an audit entry is written. Call it inside the service's transaction."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import models, transaction
+
+from hoctap.audit.models import AuditEntry
+from hoctap.core import request_context
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """`{"field": [old, new]}` for every field whose value changed."""
+    return {
+        key: [_plain(before.get(key)), _plain(after.get(key))]
+        for key in after
+        if _plain(before.get(key)) != _plain(after.get(key))
+    }
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model,
+    changes: Mapping[str, Any] | None = None,
+    unit_id: int | None = None,
+    organisation_id: int | None = None,
+) -> AuditEntry:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record must run inside the transaction of the change it records")
+    ctx = request_context.current()
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEntry.objects.create(
+        actor=actor if is_user else None,
+        actor_label=(getattr(actor, "username", "") if is_user else "system")[:150],
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        target_label=str(target)[:255],
+        changes={k: _plain(v) for k, v in (changes or {}).items()},
+        unit_id=unit_id,
+        organisation_id=organisation_id,
+        request_id=ctx.request_id,
+        ip_address=ctx.ip_address,
+        channel=ctx.channel,
+    )

@@ -1,0 +1,62 @@
+"""What every API router shares: error responses as {"detail": ...} with the right status."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from hoctap.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, str] | None = None
+
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+def _field_of(loc: list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "payload")]
+    return ".".join(parts) or "__all__"
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    def domain_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        status = 400
+        body: dict[str, Any] = {"detail": str(exc)}
+        if isinstance(exc, NotFound):
+            status = 404
+        elif isinstance(exc, PermissionDenied):
+            status = 403
+        elif isinstance(exc, Conflict):
+            status = 409
+        elif isinstance(exc, InvalidInput):
+            body["errors"] = exc.errors
+        return api.create_response(request, body, status=status)
+
+    def validation_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        assert isinstance(exc, NinjaValidationError)
+        errors: dict[str, str] = {}
+        for err in exc.errors:
+            errors.setdefault(_field_of(list(err.get("loc", []))), str(err.get("msg", "invalid")))
+        detail = "; ".join(f"{field}: {msg}" for field, msg in errors.items())
+        return api.create_response(request, {"detail": detail, "errors": errors}, status=400)
+
+    def auth_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        return api.create_response(
+            request,
+            {"detail": "Authentication credentials were not provided or are invalid."},
+            status=401,
+        )
+
+    def http_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        assert isinstance(exc, HttpError)
+        return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+    api.add_exception_handler(DomainError, domain_error)
+    api.add_exception_handler(NinjaValidationError, validation_error)
+    api.add_exception_handler(AuthenticationError, auth_error)
+    api.add_exception_handler(HttpError, http_error)

@@ -1,0 +1,14 @@
+# Vietnamese administrative style: 22/11/2026, 1.234.567
+DATE_FORMAT = "d/m/Y"
+SHORT_DATE_FORMAT = "d/m/Y"
+DATETIME_FORMAT = "H:i d/m/Y"
+SHORT_DATETIME_FORMAT = "H:i d/m/Y"
+MONTH_DAY_FORMAT = "j F"
+YEAR_MONTH_FORMAT = "F Y"
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+DATETIME_INPUT_FORMATS = ["%H:%M %d/%m/%Y", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
+DECIMAL_SEPARATOR = ","
+THOUSAND_SEPARATOR = "."
+NUMBER_GROUPING = 3
+USE_THOUSAND_SEPARATOR = True
+FIRST_DAY_OF_WEEK = 1

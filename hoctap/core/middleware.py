@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from hoctap.core import request_context
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    if settings.HOCTAP_TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    """Gives each request an id (or keeps a well-formed X-Request-ID) and records the client IP."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _REQUEST_ID.match(incoming) else None
+        channel = "api" if request.path.startswith("/api/") else "web"
+        with request_context.bound(
+            channel=channel, request_id=request_id, ip_address=client_ip(request)
+        ) as ctx:
+            request.request_id = ctx.request_id  # type: ignore[attr-defined]
+            response = self.get_response(request)
+        response["X-Request-ID"] = ctx.request_id
+        return response

@@ -1,0 +1,42 @@
+"""`hoctap units load-official [--province CODE]` and `hoctap units rebuild-closure`."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from hoctap.core import request_context
+from hoctap.core.errors import DomainError
+from hoctap.geo import services
+
+
+class Command(BaseCommand):
+    help = "Administrative units: load the official register, rebuild derived tables."
+
+    def add_arguments(self, parser: Any) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        load = sub.add_parser("load-official", help="Load the 34 provinces and 3,321 communes.")
+        load.add_argument("--province", help="Only this province (2-digit code, e.g. 15).")
+        sub.add_parser("rebuild-closure", help="Recompute the hierarchy tables from parent links.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.perf_counter()
+        with request_context.bound(channel="cli"):
+            try:
+                if options["action"] == "load-official":
+                    result = services.units_load_official(province_code=options["province"])
+                    self.stdout.write(
+                        f"created {result.created}, updated {result.updated}, "
+                        f"unchanged {result.unchanged} "
+                        f"({time.perf_counter() - started:.2f} s)"
+                    )
+                else:
+                    units = services.unit_closure_rebuild()
+                    orgs = services.organisation_closure_rebuild()
+                    self.stdout.write(
+                        f"unit closure rows {units}, organisation closure rows {orgs}"
+                    )
+            except DomainError as exc:
+                raise CommandError(str(exc)) from exc
