@@ -12,7 +12,7 @@ from pydantic import Field
 from hoctap.accounts import selectors, services
 from hoctap.accounts.models import RoleGrant, User
 from hoctap.accounts.roles import Role
-from hoctap.core.api import ERRORS
+from hoctap.core.api import ERRORS, AuthedRequest
 
 router = Router(tags=["users"])
 
@@ -91,12 +91,12 @@ class RevokeIn(Schema):
 
 @router.get("/users", response={200: list[UserOut], **ERRORS})
 @paginate(PageNumberPagination, page_size=100)
-def user_list(request: HttpRequest, filters: Query[UserFilter]) -> Any:
+def user_list(request: AuthedRequest, filters: Query[UserFilter]) -> Any:
     return selectors.user_list(actor=request.auth, q=filters.q, role=filters.role)
 
 
 @router.get("/users/{username}", response={200: UserOut, **ERRORS})
-def user_detail(request: HttpRequest, username: str) -> Any:
+def user_detail(request: AuthedRequest, username: str) -> Any:
     user = selectors.user_get(actor=request.auth, username=username)
     return {
         **UserOut.from_orm(user).dict(),
@@ -105,7 +105,7 @@ def user_detail(request: HttpRequest, username: str) -> Any:
 
 
 @router.post("/users", response={201: UserOut, **ERRORS})
-def user_create(request: HttpRequest, payload: UserIn) -> Any:
+def user_create(request: AuthedRequest, payload: UserIn) -> Any:
     user = services.user_create(
         actor=request.auth,
         username=payload.username,
@@ -120,19 +120,19 @@ def user_create(request: HttpRequest, payload: UserIn) -> Any:
 
 
 @router.patch("/users/{username}", response={200: UserOut, **ERRORS})
-def user_update(request: HttpRequest, username: str, payload: UserPatch) -> Any:
+def user_update(request: AuthedRequest, username: str, payload: UserPatch) -> Any:
     user = selectors.user_get(actor=request.auth, username=username)
     return services.user_update(actor=request.auth, user=user, **payload.dict(exclude_unset=True))
 
 
 @router.get("/users/{username}/grants", response={200: list[GrantOut], **ERRORS})
-def grant_list(request: HttpRequest, username: str) -> Any:
+def grant_list(request: AuthedRequest, username: str) -> Any:
     user = selectors.user_get(actor=request.auth, username=username)
     return selectors.grant_list(actor=request.auth, user=user)
 
 
 @router.post("/users/{username}/grants", response={201: GrantOut, **ERRORS})
-def grant_create(request: HttpRequest, username: str, payload: GrantIn) -> Any:
+def grant_create(request: AuthedRequest, username: str, payload: GrantIn) -> Any:
     user = selectors.user_get(actor=request.auth, username=username)
     grant = services.role_grant(
         actor=request.auth,
@@ -147,6 +147,6 @@ def grant_create(request: HttpRequest, username: str, payload: GrantIn) -> Any:
 
 
 @router.post("/grants/{grant_id}/revoke", response={200: GrantOut, **ERRORS})
-def grant_revoke(request: HttpRequest, grant_id: int, payload: RevokeIn) -> Any:
+def grant_revoke(request: AuthedRequest, grant_id: int, payload: RevokeIn) -> Any:
     grant = selectors.grant_get(actor=request.auth, grant_id=grant_id)
     return services.role_revoke(actor=request.auth, grant=grant, valid_to=payload.valid_to)

@@ -22,7 +22,7 @@ from hoctap.core.errors import Conflict, InvalidInput, PermissionDenied
 from hoctap.geo.models import AdminUnit, Organisation
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.@+-]{3,150}$")
-TOKEN_PREFIX = "hct_"
+TOKEN_PREFIX = "hct_"  # noqa: S105 - a visible marker, not a secret
 
 
 def _hash(key: str) -> str:
@@ -76,9 +76,12 @@ def role_grant(
 ) -> RoleGrant:
     if role not in Role.values:
         raise InvalidInput({"role": _("Unknown role “%(role)s”.") % {"role": role}})
-    if role == Role.SYSTEM_ADMIN and not getattr(actor, "is_superuser", False):
-        if not scope_for(actor, Perm.MANAGE_USERS).unit_ids:
-            raise PermissionDenied(_("Only administrators of a unit may grant this role."))
+    if (
+        role == Role.SYSTEM_ADMIN
+        and not getattr(actor, "is_superuser", False)
+        and not scope_for(actor, Perm.MANAGE_USERS).unit_ids
+    ):
+        raise PermissionDenied(_("Only administrators of a unit may grant this role."))
     if scope_for(actor, Perm.MANAGE_USERS).is_empty:
         raise PermissionDenied(_("You may not grant roles."))
     unit, org = _resolve_scope(

@@ -3,13 +3,12 @@
 import datetime
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from hoctap.audit import selectors
 from hoctap.audit.models import AuditEntry
-from hoctap.core.api import ERRORS
+from hoctap.core.api import ERRORS, AuthedRequest
 
 router = Router(tags=["audit"])
 
@@ -48,7 +47,7 @@ class AuditFilter(Schema):
 
 @router.get("/audit", response={200: list[AuditOut], **ERRORS})
 @paginate(PageNumberPagination, page_size=100)
-def audit_list(request: HttpRequest, filters: Query[AuditFilter]) -> Any:
+def audit_list(request: AuthedRequest, filters: Query[AuditFilter]) -> Any:
     return selectors.audit_list(
         actor=request.auth,
         action=filters.action,
@@ -61,5 +60,5 @@ def audit_list(request: HttpRequest, filters: Query[AuditFilter]) -> Any:
 
 
 @router.get("/audit/{entry_id}", response={200: AuditOut, **ERRORS})
-def audit_detail(request: HttpRequest, entry_id: int) -> Any:
+def audit_detail(request: AuthedRequest, entry_id: int) -> Any:
     return selectors.audit_get(actor=request.auth, entry_id=entry_id)

@@ -10,6 +10,12 @@ from ninja.errors import ValidationError as NinjaValidationError
 from hoctap.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 
 
+class AuthedRequest(HttpRequest):
+    """The request an API endpoint receives: `auth` is the user the API authenticated."""
+
+    auth: Any
+
+
 class ErrorOut(Schema):
     detail: str
     errors: dict[str, str] | None = None
@@ -56,7 +62,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
         assert isinstance(exc, HttpError)
         return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
-    api.add_exception_handler(DomainError, domain_error)
-    api.add_exception_handler(NinjaValidationError, validation_error)
-    api.add_exception_handler(AuthenticationError, auth_error)
-    api.add_exception_handler(HttpError, http_error)
+    handlers: list[tuple[type[Exception], Any]] = [
+        (DomainError, domain_error),
+        (NinjaValidationError, validation_error),
+        (AuthenticationError, auth_error),
+        (HttpError, http_error),
+    ]
+    for exc_class, handler in handlers:
+        api.add_exception_handler(exc_class, handler)

@@ -3,12 +3,11 @@
 import datetime
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
-from hoctap.core.api import ERRORS
+from hoctap.core.api import ERRORS, AuthedRequest
 from hoctap.geo import selectors, services
 from hoctap.geo.models import AdminUnit, Organisation, OrganisationKind, UnitKind
 
@@ -65,7 +64,7 @@ class UnitCloseIn(Schema):
 
 @router.get("/units", response={200: list[UnitOut], **ERRORS})
 @paginate(PageNumberPagination, page_size=100)
-def unit_list(request: HttpRequest, filters: Query[UnitFilter]) -> Any:
+def unit_list(request: AuthedRequest, filters: Query[UnitFilter]) -> Any:
     return selectors.unit_list(
         actor=request.auth,
         parent_code=filters.parent,
@@ -87,12 +86,12 @@ def _unit_detail(actor: Any, unit: AdminUnit) -> dict[str, Any]:
 
 
 @router.get("/units/{code}", response={200: UnitDetailOut, **ERRORS})
-def unit_detail(request: HttpRequest, code: str) -> Any:
+def unit_detail(request: AuthedRequest, code: str) -> Any:
     return _unit_detail(request.auth, selectors.unit_get(actor=request.auth, code=code))
 
 
 @router.post("/units", response={201: UnitOut, **ERRORS})
-def village_create(request: HttpRequest, payload: VillageIn) -> Any:
+def village_create(request: AuthedRequest, payload: VillageIn) -> Any:
     unit = services.village_create(
         actor=request.auth,
         parent_code=payload.parent,
@@ -104,7 +103,7 @@ def village_create(request: HttpRequest, payload: VillageIn) -> Any:
 
 
 @router.patch("/units/{code}", response={200: UnitOut, **ERRORS})
-def village_update(request: HttpRequest, code: str, payload: VillagePatch) -> Any:
+def village_update(request: AuthedRequest, code: str, payload: VillagePatch) -> Any:
     unit = selectors.unit_get(actor=request.auth, code=code)
     return services.village_update(
         actor=request.auth,
@@ -116,7 +115,7 @@ def village_update(request: HttpRequest, code: str, payload: VillagePatch) -> An
 
 
 @router.post("/units/{code}/close", response={200: UnitOut, **ERRORS})
-def unit_close(request: HttpRequest, code: str, payload: UnitCloseIn) -> Any:
+def unit_close(request: AuthedRequest, code: str, payload: UnitCloseIn) -> Any:
     unit = selectors.unit_get(actor=request.auth, code=code)
     return services.unit_close(
         actor=request.auth,
@@ -171,7 +170,7 @@ class OrganisationPatch(Schema):
 
 @org_router.get("/organisations", response={200: list[OrganisationOut], **ERRORS})
 @paginate(PageNumberPagination, page_size=100)
-def organisation_list(request: HttpRequest, filters: Query[OrganisationFilter]) -> Any:
+def organisation_list(request: AuthedRequest, filters: Query[OrganisationFilter]) -> Any:
     return selectors.organisation_list(
         actor=request.auth,
         unit_code=filters.unit,
@@ -184,12 +183,12 @@ def organisation_list(request: HttpRequest, filters: Query[OrganisationFilter]) 
 
 
 @org_router.get("/organisations/{code}", response={200: OrganisationOut, **ERRORS})
-def organisation_detail(request: HttpRequest, code: str) -> Any:
+def organisation_detail(request: AuthedRequest, code: str) -> Any:
     return selectors.organisation_get(actor=request.auth, code=code)
 
 
 @org_router.post("/organisations", response={201: OrganisationOut, **ERRORS})
-def organisation_create(request: HttpRequest, payload: OrganisationIn) -> Any:
+def organisation_create(request: AuthedRequest, payload: OrganisationIn) -> Any:
     org = services.organisation_create(
         actor=request.auth,
         code=payload.code,
@@ -202,7 +201,7 @@ def organisation_create(request: HttpRequest, payload: OrganisationIn) -> Any:
 
 
 @org_router.patch("/organisations/{code}", response={200: OrganisationOut, **ERRORS})
-def organisation_update(request: HttpRequest, code: str, payload: OrganisationPatch) -> Any:
+def organisation_update(request: AuthedRequest, code: str, payload: OrganisationPatch) -> Any:
     org = selectors.organisation_get(actor=request.auth, code=code)
     fields = payload.dict(exclude_unset=True)
     return services.organisation_update(
@@ -218,7 +217,7 @@ def organisation_update(request: HttpRequest, code: str, payload: OrganisationPa
 
 
 @org_router.delete("/organisations/{code}", response={200: OrganisationOut, **ERRORS})
-def organisation_delete(request: HttpRequest, code: str) -> Any:
+def organisation_delete(request: AuthedRequest, code: str) -> Any:
     """Deactivates the organisation: records and the audit log keep pointing at it."""
     org = selectors.organisation_get(actor=request.auth, code=code)
     return services.organisation_deactivate(actor=request.auth, organisation=org)

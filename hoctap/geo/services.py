@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,11 +41,12 @@ ORG_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 # ---------------------------------------------------------------------------------------------
 
 
-def _closure_rows(parents: dict[int, int | None]) -> list[tuple[int, int, int]]:
+def _closure_rows(parents: Mapping[int, int | None]) -> list[tuple[int, int, int]]:
     """(ancestor, descendant, depth) for every node of a forest given as child → parent."""
     rows: list[tuple[int, int, int]] = []
     for node in parents:
-        depth, current, seen = 0, node, set()
+        depth, seen = 0, set()
+        current: int | None = node
         while current is not None:
             if current in seen:
                 raise Conflict(_("The hierarchy has a cycle at %(id)s.") % {"id": current})
@@ -518,7 +520,8 @@ def organisation_create(
     code = (code or "").strip()
     if not ORG_CODE.match(code):
         errors["code"] = _(
-            "Use 1–40 letters, digits, dots, dashes or underscores, starting with a letter or digit."
+            "Use 1–40 letters, digits, dots, dashes or underscores, "
+            "starting with a letter or digit."
         )
     elif Organisation.objects.filter(code=code).exists():
         errors["code"] = _("The code “%(code)s” is already used.") % {"code": code}

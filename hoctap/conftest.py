@@ -1,0 +1,149 @@
+"""Shared fixtures: a small province with two communes, each with villages, organisations and
+users. Tests of one commune's officer check that the other commune does not exist for them."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from hoctap.accounts import services as accounts
+from hoctap.accounts.models import User
+from hoctap.accounts.permissions import SYSTEM
+from hoctap.accounts.roles import Role
+from hoctap.core.text import fold
+from hoctap.geo import services as geo
+from hoctap.geo.models import AdminUnit, Organisation, OrganisationKind, UnitKind, UnitLevel
+
+PASSWORD = "correct-horse-battery-staple-42"
+START = datetime.date(2025, 7, 1)
+
+
+@dataclass
+class World:
+    province: AdminUnit
+    other_province: AdminUnit
+    commune_a: AdminUnit
+    commune_b: AdminUnit
+    village_a: AdminUnit
+    village_b: AdminUnit
+    org_a: Organisation
+    org_b: Organisation
+    school_b: Organisation
+    province_org: Organisation
+    admin: User  # superuser
+    secretariat: User  # province_secretariat on the province
+    officer_a: User  # unit_officer on commune A
+    officer_b: User  # unit_officer on commune B
+    org_officer_b: User  # org_officer on org B
+    sysadmin_a: User  # system_admin on commune A
+    viewer: User  # viewer on the province
+
+
+def _unit(code: str, name: str, kind: str, parent: AdminUnit | None) -> AdminUnit:
+    level = {
+        UnitKind.PROVINCE: UnitLevel.PROVINCE,
+        UnitKind.COMMUNE: UnitLevel.COMMUNE,
+        UnitKind.WARD: UnitLevel.COMMUNE,
+        UnitKind.VILLAGE: UnitLevel.VILLAGE,
+    }[UnitKind(kind)]
+    return AdminUnit.objects.create(
+        code=code,
+        name=name,
+        search_name=fold(name),
+        kind=kind,
+        level=level,
+        parent=parent,
+        valid_from=START,
+    )
+
+
+def _user(username: str, role: str, **scope: Any) -> User:
+    return accounts.user_create(
+        actor=SYSTEM, username=username, role=role, password=PASSWORD, **scope
+    )
+
+
+def build_world() -> World:
+    province = _unit("15", "Lào Cai", UnitKind.PROVINCE, None)
+    other_province = _unit("08", "Tuyên Quang", UnitKind.PROVINCE, None)
+    commune_a = _unit("02647", "Phường Lào Cai", UnitKind.WARD, province)
+    commune_b = _unit("04465", "Xã Khao Mang", UnitKind.COMMUNE, province)
+    _unit("02215", "Xã Hồng Thái", UnitKind.COMMUNE, other_province)
+    geo.unit_closure_rebuild()
+    village_a = geo.village_create(
+        actor=SYSTEM, parent_code=commune_a.code, name="Tổ dân phố Cốc Lếu", valid_from=START
+    )
+    village_b = geo.village_create(
+        actor=SYSTEM, parent_code=commune_b.code, name="Bản Zơ Zeta", valid_from=START
+    )
+    province_org = geo.organisation_create(
+        actor=SYSTEM,
+        code="SGDDT-15",
+        name="Sở Giáo dục và Đào tạo",
+        kind=OrganisationKind.PROVINCIAL_DEPARTMENT,
+        unit_code=province.code,
+    )
+    org_a = geo.organisation_create(
+        actor=SYSTEM,
+        code="THCS-A",
+        name="Trường THCS Cốc Lếu",
+        kind=OrganisationKind.SCHOOL,
+        unit_code=commune_a.code,
+        parent_code="SGDDT-15",
+    )
+    org_b = geo.organisation_create(
+        actor=SYSTEM,
+        code="HKH-B",
+        name="Hội Khuyến học Khao Mang",
+        kind=OrganisationKind.ASSOCIATION_BODY,
+        unit_code=commune_b.code,
+    )
+    school_b = geo.organisation_create(
+        actor=SYSTEM,
+        code="TH-B",
+        name="Trường Tiểu học Khao Mang",
+        kind=OrganisationKind.SCHOOL,
+        unit_code=village_b.code,
+        parent_code="HKH-B",
+    )
+    admin = User.objects.create_superuser(username="root", password=PASSWORD)
+    return World(
+        province=province,
+        other_province=other_province,
+        commune_a=commune_a,
+        commune_b=commune_b,
+        village_a=village_a,
+        village_b=village_b,
+        org_a=org_a,
+        org_b=org_b,
+        school_b=school_b,
+        province_org=province_org,
+        admin=admin,
+        secretariat=_user("secretariat", Role.PROVINCE_SECRETARIAT, unit_code="15"),
+        officer_a=_user("officer_a", Role.UNIT_OFFICER, unit_code=commune_a.code),
+        officer_b=_user("officer_b", Role.UNIT_OFFICER, unit_code=commune_b.code),
+        org_officer_b=_user("org_officer_b", Role.ORG_OFFICER, organisation_code="HKH-B"),
+        sysadmin_a=_user("sysadmin_a", Role.SYSTEM_ADMIN, unit_code=commune_a.code),
+        viewer=_user("viewer", Role.VIEWER, unit_code="15"),
+    )
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    return build_world()
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_user() -> Any:
+    """`as_user(user)` → a test client signed in as that user (session, as a browser)."""
+    return client_for
