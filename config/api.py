@@ -6,7 +6,7 @@ from ninja.security import SessionAuth
 from hoctap.accounts.api import BearerToken
 from hoctap.accounts.api import router as accounts_router
 from hoctap.audit.api import router as audit_router
-from hoctap.core.api import install_error_handlers
+from hoctap.core.api import Utf8JSONRenderer, install_error_handlers
 from hoctap.geo.api import org_router
 from hoctap.geo.api import router as units_router
 
@@ -22,6 +22,7 @@ api = NinjaAPI(
     auth=[BearerToken(), SessionAuth()],
     docs_url="/docs",
     openapi_url="/openapi.json",
+    renderer=Utf8JSONRenderer(),
 )
 install_error_handlers(api)
 api.add_router("", units_router)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.http import HttpRequest
 
 from hoctap.accounts.models import ApiToken, RoleGrant, User
@@ -52,3 +53,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+# Roles come from RoleGrant; Django's groups are not used, so they are not offered.
+admin.site.unregister(Group)

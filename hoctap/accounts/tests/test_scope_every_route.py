@@ -1,0 +1,289 @@
+"""Walks EVERY route of the project (pages, API, admin) as users scoped to commune A and as an
+anonymous visitor, filling each route's parameters with records of commune B, and asserts:
+
+1. a record outside the user's scope does not exist for them: the answer for commune B's record
+   is the same as for a code that exists nowhere (so not even a 403 reveals it), and never 2xx;
+2. no response body shows any of commune B's names, codes or usernames;
+3. no request, whatever its method and body, changes anything in commune B's scope.
+
+Routes are discovered from the URL resolver, so a new route is covered without editing this
+test. A route whose parameter name is unknown here fails loudly: add how to name a foreign
+record for it in `foreign_values` (one line), and the route is walked like all the others.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from hoctap.accounts import services as accounts
+from hoctap.accounts.models import ApiToken, RoleGrant, User
+from hoctap.accounts.permissions import SYSTEM
+from hoctap.audit.models import AuditEntry
+from hoctap.conftest import PASSWORD, World
+from hoctap.geo import services as geo
+from hoctap.geo.models import AdminUnit, Organisation, UnitClosure, UnitSuccession
+
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+NOWHERE_TEXT = "ZZ-NOWHERE-404"
+NOWHERE_NUMBER = "987654321"
+
+
+def nowhere(param: str, foreign: str) -> str:
+    """A value of the same shape as `foreign` that names no record at all."""
+    return NOWHERE_NUMBER if foreign.isdigit() and param != "code" else NOWHERE_TEXT
+
+
+_PARAM = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
+_REGEX_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")
+
+
+@dataclass(frozen=True)
+class Route:
+    template: str  # e.g. "api/v1/units/<code>"
+    params: tuple[str, ...]
+
+    def build(self, values: dict[str, str]) -> str:
+        def sub(match: re.Match[str]) -> str:
+            return values[match.group("name")]
+
+        path = _PARAM.sub(sub, self.template)
+        path = _REGEX_GROUP.sub(sub, path).replace("^", "").replace("$", "")
+        return "/" + path
+
+
+def all_routes() -> list[Route]:
+    routes: dict[str, Route] = {}
+
+    def walk(patterns: list[Any], prefix: str) -> Iterator[str]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern)
+
+    for template in walk(get_resolver().url_patterns, ""):
+        params = tuple(m.group("name") for m in _PARAM.finditer(template)) + tuple(
+            m.group("name") for m in _REGEX_GROUP.finditer(template)
+        )
+        routes[template] = Route(template=template, params=params)
+    return list(routes.values())
+
+
+def foreign_values(world: World) -> dict[str, list[str]]:
+    """For each route parameter name: identifiers of commune B's records (outside A's scope)."""
+    entry = AuditEntry.objects.filter(unit=world.village_b).first()
+    assert entry is not None
+    grant = RoleGrant.objects.get(user=world.officer_b)
+    token, _key = accounts.token_create(actor=SYSTEM, user=world.officer_b)
+    return {
+        "code": [world.village_b.code, world.commune_b.code, world.org_b.code, world.school_b.code],
+        "username": [world.officer_b.username, world.org_officer_b.username],
+        "grant_id": [str(grant.pk)],
+        "entry_id": [str(entry.pk)],
+        "token_id": [str(token.pk)],
+        "id": [str(world.officer_b.pk)],
+        "object_id": [
+            str(world.village_b.pk),
+            str(world.org_b.pk),
+            str(world.officer_b.pk),
+            str(entry.pk),
+        ],
+        "content_type_id": [str(ContentType.objects.get_for_model(AdminUnit).pk)],
+        "app_label": ["geo"],
+        "url": ["geo/adminunit/"],
+    }
+
+
+def markers(world: World) -> list[str]:
+    """Strings that only commune B's records contain."""
+    return [
+        world.commune_b.code,
+        "Khao Mang",
+        "Zơ Zeta",
+        world.org_b.code,
+        world.school_b.code,
+        world.officer_b.username,
+        world.org_officer_b.username,
+    ]
+
+
+def foreign_snapshot(world: World) -> dict[str, Any]:
+    """Everything in commune B's scope, as plain data, to compare before and after."""
+    units = UnitClosure.objects.filter(ancestor=world.commune_b).values("descendant_id")
+    org_q = Q(unit_id__in=units) | Q(pk__in=[world.org_b.pk, world.school_b.pk])
+    orgs = Organisation.objects.filter(org_q)
+    users = User.objects.filter(pk__in=[world.officer_b.pk, world.org_officer_b.pk])
+    return {
+        "units": list(AdminUnit.objects.filter(pk__in=units).order_by("pk").values()),
+        "orgs": list(orgs.order_by("pk").values()),
+        "users": list(users.order_by("pk").values()),
+        "grants": list(
+            RoleGrant.objects.filter(
+                Q(unit_id__in=units) | Q(organisation__in=orgs) | Q(user__in=users)
+            )
+            .order_by("pk")
+            .values()
+        ),
+        "tokens": list(ApiToken.objects.filter(user__in=users).order_by("pk").values()),
+        "successions": list(
+            UnitSuccession.objects.filter(
+                Q(predecessor_id__in=units) | Q(successor_id__in=units)
+            ).values()
+        ),
+        "audit": AuditEntry.objects.filter(Q(unit_id__in=units) | Q(organisation__in=orgs))
+        .order_by("pk")
+        .count(),
+    }
+
+
+def intruder_body(world: World, *, api: bool) -> dict[str, Any]:
+    """A request body that points every likely field at commune B."""
+    b = world.commune_b.code
+    body: dict[str, Any] = {
+        "parent": b,
+        "unit": b,
+        "unit_code": b,
+        "within": b,
+        "organisation": world.org_b.code,
+        "organisation_code": world.org_b.code,
+        "parent_code": b,
+        "code": "INTRUDER-1",
+        "name": "Intruder",
+        "kind": "village",
+        "role": "viewer",
+        "username": "intruder",
+        "full_name": "Intruder",
+        "password": PASSWORD,
+        "valid_from": "2025-07-01",
+        "valid_to": "2026-01-01",
+        "successors": [world.village_b.code] if api else world.village_b.code,
+        "is_active": False,
+        "note": "intrusion",
+    }
+    return body
+
+
+def request(client: Client, method: str, path: str, body: dict[str, Any]) -> Any:
+    if method == "GET":
+        return client.get(path)
+    if path.startswith("/api/"):
+        return client.generic(method, path, json.dumps(body), content_type="application/json")
+    if method == "POST":
+        return client.post(path, body)
+    return client.generic(method, path, json.dumps(body), content_type="application/json")
+
+
+def body_text(response: Any) -> str:
+    """The body as a person would read it (JSON \\u-escapes decoded, so "Zơ" is "Zơ")."""
+    if getattr(response, "streaming", False):
+        raw = b"".join(response.streaming_content)
+    else:
+        raw = response.content
+    text = raw.decode(errors="replace")
+    if response.get("Content-Type", "").startswith("application/json"):
+        try:
+            return json.dumps(json.loads(text), ensure_ascii=False)
+        except ValueError:
+            return text
+    return text
+
+
+PERSPECTIVES = ["officer_a", "sysadmin_a", "anonymous"]
+
+
+def client_as(world: World, who: str) -> Client:
+    client = Client()
+    if who != "anonymous":
+        client.force_login(getattr(world, who))
+    return client
+
+
+@pytest.mark.parametrize("who", PERSPECTIVES)
+def test_no_route_reads_or_changes_another_communes_records(world: World, who: str) -> None:
+    # a few more of commune B's records for the routes to find: an audit trail and a succession
+    closed = geo.village_create(actor=SYSTEM, parent_code=world.commune_b.code, name="Bản Cũ")
+    geo.unit_close(
+        actor=SYSTEM,
+        unit=closed,
+        valid_to=closed.valid_from,
+        successor_codes=[world.village_b.code],
+    )
+    values = foreign_values(world)
+    secret_markers = markers(world)
+    before = foreign_snapshot(world)
+    routes = all_routes()
+    walked = 0
+    for route in routes:
+        unknown = [p for p in route.params if p not in values]
+        assert not unknown, (
+            f"Route {route.template!r} has parameters {unknown} that this test cannot fill: "
+            "add how to name commune B's record for them in foreign_values()."
+        )
+        combos = [
+            dict(zip(route.params, c, strict=True))
+            for c in itertools.product(*(values[p] for p in route.params))
+        ]
+        for method in METHODS:
+            for combo in combos if method == "GET" else combos[:1]:
+                client = client_as(world, who)
+                path = route.build(combo)
+                body = intruder_body(world, api=path.startswith("/api/"))
+                response = request(client, method, path, body)
+                walked += 1
+                # An error may echo what was sent ("Unknown unit code 04465"): that tells the
+                # user nothing new, so the values this request carried are taken out first.
+                text = body_text(response)
+                sent = sorted(
+                    {*combo.values(), *(str(v) for v in body.values() if isinstance(v, str))},
+                    key=len,
+                    reverse=True,
+                )
+                for value in sent:
+                    text = text.replace(value, "")
+                leaked = [m for m in secret_markers if m in text]
+                assert not leaked, f"{who} {method} {path} shows {leaked} ({response.status_code})"
+                if route.params:
+                    assert response.status_code >= 300, (
+                        f"{who} {method} {path} answered {response.status_code} for commune B"
+                    )
+                    nowhere_path = route.build({p: nowhere(p, combo[p]) for p in route.params})
+                    if method == "GET" and not path.startswith("/admin/"):
+                        baseline = request(client_as(world, who), method, nowhere_path, {})
+                        assert response.status_code == baseline.status_code, (
+                            f"{who} GET {path} answered {response.status_code} but a record that "
+                            f"exists nowhere answers {baseline.status_code}: existence leaks"
+                        )
+        after = foreign_snapshot(world)
+        assert after == before, f"{who} changed commune B's records through {route.template}"
+    # the walk really covered the project: pages, API and admin
+    templates = {r.template for r in routes}
+    assert {"api/v1/units/<code>", "api/v1/audit", "home/"} <= templates
+    assert walked > 5 * len(routes)
+
+
+def test_the_markers_are_real_so_the_walk_can_fail(world: World) -> None:
+    """Control: someone whose scope covers commune B does see its markers through these routes."""
+    client = client_as(world, "secretariat")
+    text = body_text(client.get(f"/api/v1/units/{world.village_b.code}"))
+    assert world.village_b.name in text
+    assert world.commune_b.code in text
+    snapshot = foreign_snapshot(world)
+    response = client_as(world, "admin").generic(
+        "PATCH",
+        f"/api/v1/units/{world.village_b.code}",
+        json.dumps({"name": "Bản Đổi Tên"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert foreign_snapshot(world) != snapshot
