@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from hoctap.core import request_context
 from hoctap.core.errors import DomainError
-from hoctap.geo import services
+from hoctap.geo import services, tasks
 
 
 class Command(BaseCommand):
@@ -19,10 +19,25 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         load = sub.add_parser("load-official", help="Load the 34 provinces and 3,321 communes.")
         load.add_argument("--province", help="Only this province (2-digit code, e.g. 15).")
-        sub.add_parser("rebuild-closure", help="Recompute the hierarchy tables from parent links.")
+        rebuild = sub.add_parser(
+            "rebuild-closure", help="Recompute the hierarchy tables from parent links."
+        )
+        for command in (load, rebuild):
+            command.add_argument(
+                "--background",
+                action="store_true",
+                help="Queue the job for the task worker instead of running it here.",
+            )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
+        if options["background"]:
+            if options["action"] == "load-official":
+                result = tasks.units_load_official_task.enqueue(options["province"])
+            else:
+                result = tasks.closure_rebuild_task.enqueue()
+            self.stdout.write(f"queued task {result.id}")
+            return
         with request_context.bound(channel="cli"):
             try:
                 if options["action"] == "load-official":
