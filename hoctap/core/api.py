@@ -1,5 +1,6 @@
 """What every API router shares: error responses as {"detail": ...} with the right status."""
 
+import logging
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -9,6 +10,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
 from hoctap.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+
+logger = logging.getLogger(__name__)
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -69,7 +72,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
         assert isinstance(exc, HttpError)
         return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
+    def unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # A bug, not bad input: logged with its traceback, answered in the API's own shape.
+        logger.exception("Unhandled error in %s %s", request.method, request.path, exc_info=exc)
+        return api.create_response(request, {"detail": "Internal server error."}, status=500)
+
     handlers: list[tuple[type[Exception], Any]] = [
+        (Exception, unexpected_error),
         (DomainError, domain_error),
         (NinjaValidationError, validation_error),
         (AuthenticationError, auth_error),

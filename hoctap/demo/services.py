@@ -236,3 +236,11 @@ def demo_admin_ensure() -> tuple[Any, bool]:
     return accounts.superuser_ensure(
         username=ADMIN_USERNAME, password=DEMO_PASSWORD, full_name="Quản trị hệ thống"
     )
+
+
+def demo_admin_login() -> str | None:
+    """`admin / <password>` while the demo administrator still has the demo password."""
+    admin = User.objects.filter(username=ADMIN_USERNAME).first()
+    if admin is None or not admin.check_password(DEMO_PASSWORD):
+        return None
+    return f"{ADMIN_USERNAME} / {DEMO_PASSWORD}"

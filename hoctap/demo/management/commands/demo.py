@@ -27,10 +27,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
         with request_context.bound(channel="cli"):
-            admin, _created = services.demo_admin_ensure()
             if options["if_empty"] and AdminUnit.objects.exists():
+                # Never add the demo administrator (a published password) to a database that
+                # already holds data: it may be a real one.
                 self.stdout.write("The database already has data: demo not loaded again.")
             else:
+                services.demo_admin_ensure()
                 result = services.demo_build(
                     province_code=options["province"], scale=options["scale"], seed=options["seed"]
                 )
@@ -41,9 +43,12 @@ class Command(BaseCommand):
                 )
                 for username, role, scope in result.users:
                     self.stdout.write(f"  user {username:<12} {role:<22} on {scope}")
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Sign in as {admin.username} / {services.DEMO_PASSWORD} "
-                f"(other demo users share the password)"
+        login = services.demo_admin_login()
+        if login:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Sign in at /login/ as {login} (the other demo users share the password)"
+                )
             )
-        )
+        else:
+            self.stdout.write("Sign in with your own account (the demo login is not in use).")
