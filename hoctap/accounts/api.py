@@ -47,11 +47,14 @@ class UserOut(Schema):
     full_name: str
     email: str
     is_active: bool
-    grants: list[GrantOut]
+    grants: list[GrantOut]  # the (prefetched) related manager, read as a list
 
+
+class UserDetailOut(UserOut):
     @staticmethod
-    def resolve_grants(obj: User) -> list[RoleGrant]:
-        return list(obj.grants.all())
+    def resolve_grants(obj: User, context: dict[str, Any]) -> list[RoleGrant]:
+        """Only the grants the caller may see (all of them for the user themself)."""
+        return list(selectors.grant_list(actor=context["request"].auth, user=obj))
 
 
 class UserFilter(Schema):
@@ -95,16 +98,12 @@ def user_list(request: AuthedRequest, filters: Query[UserFilter]) -> Any:
     return selectors.user_list(actor=request.auth, q=filters.q, role=filters.role)
 
 
-@router.get("/users/{username}", response={200: UserOut, **ERRORS})
+@router.get("/users/{username}", response={200: UserDetailOut, **ERRORS})
 def user_detail(request: AuthedRequest, username: str) -> Any:
-    user = selectors.user_get(actor=request.auth, username=username)
-    return {
-        **UserOut.from_orm(user).dict(),
-        "grants": selectors.grant_list(actor=request.auth, user=user),
-    }
+    return selectors.user_get(actor=request.auth, username=username)
 
 
-@router.post("/users", response={201: UserOut, **ERRORS})
+@router.post("/users", response={201: UserDetailOut, **ERRORS})
 def user_create(request: AuthedRequest, payload: UserIn) -> Any:
     user = services.user_create(
         actor=request.auth,
@@ -119,7 +118,7 @@ def user_create(request: AuthedRequest, payload: UserIn) -> Any:
     return 201, user
 
 
-@router.patch("/users/{username}", response={200: UserOut, **ERRORS})
+@router.patch("/users/{username}", response={200: UserDetailOut, **ERRORS})
 def user_update(request: AuthedRequest, username: str, payload: UserPatch) -> Any:
     user = selectors.user_get(actor=request.auth, username=username)
     return services.user_update(actor=request.auth, user=user, **payload.dict(exclude_unset=True))

@@ -8,6 +8,23 @@ from hoctap.accounts.permissions import has_permission_somewhere
 from hoctap.accounts.roles import Perm
 
 
+def _section(request: HttpRequest) -> str:
+    """Which menu entry the current page belongs to (for `aria-current`)."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return ""
+    name = match.url_name or ""
+    if match.namespace == "geo":
+        return "organisations" if name.startswith("organisation") else "units"
+    if match.namespace == "audit":
+        return "audit"
+    if match.namespace == "accounts":
+        if name.startswith(("user", "grant")):
+            return "users"
+        return {"home": "home", "token_list": "account", "token_revoke": "account"}.get(name, "")
+    return ""
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """Which sections the signed-in user may open (the menu shows only those)."""
     user = getattr(request, "user", None)
@@ -20,5 +37,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "users": has_permission_somewhere(user, Perm.VIEW_USERS),
             "audit": has_permission_somewhere(user, Perm.VIEW_AUDIT),
             "admin": user.is_superuser,
+            "current": _section(request),
         }
     }

@@ -36,10 +36,14 @@ def user_visible_q(actor: Any, permission: str = Perm.VIEW_USERS) -> Q:
 
 
 def user_list(*, actor: Any, q: str | None = None, role: str | None = None) -> QuerySet[User]:
+    """Visible users, each with only the grants that lie in the actor's scope."""
+    scope = scope_for(actor, Perm.VIEW_USERS)
     users = User.objects.filter(user_visible_q(actor)).prefetch_related(
         Prefetch(
             "grants",
-            queryset=RoleGrant.objects.select_related("unit", "organisation").order_by("role"),
+            queryset=RoleGrant.objects.filter(grant_in_scope_q(scope))
+            .select_related("unit", "organisation")
+            .order_by("role"),
         )
     )
     if q:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from hoctap.accounts.models import ApiToken, RoleGrant, User
 from hoctap.accounts.permissions import forget_cached_grants, scope_for
 from hoctap.accounts.roles import Perm, Role
+from hoctap.accounts.selectors import grant_in_scope_q
 from hoctap.audit.services import audit_record
 from hoctap.core.errors import Conflict, InvalidInput, PermissionDenied
 from hoctap.geo.models import AdminUnit, Organisation
@@ -51,6 +52,22 @@ def _resolve_scope(
             }
         )
     return None, org
+
+
+def _require_manage_user(actor: Any, user: User, message: str) -> None:
+    """Changing someone else (their password, their tokens...) needs user management over one
+    of their grants; seeing them is not enough. Superusers are changed by superusers only."""
+    if getattr(actor, "pk", None) is not None and actor.pk == user.pk:
+        return
+    manage = scope_for(actor, Perm.MANAGE_USERS)
+    if manage.is_global:
+        return
+    if (
+        user.is_superuser
+        or manage.is_empty
+        or not RoleGrant.objects.filter(grant_in_scope_q(manage), user=user).exists()
+    ):
+        raise PermissionDenied(message)
 
 
 def _validate_dates(valid_from: datetime.date, valid_to: datetime.date | None) -> None:
@@ -168,6 +185,9 @@ def user_create(
     phone: str = "",
 ) -> User:
     """A user with a first role grant (a user without a grant would be visible to nobody)."""
+    # Checked first: without it every scope looks unknown, a 400 that should be a 403.
+    if scope_for(actor, Perm.MANAGE_USERS).is_empty:
+        raise PermissionDenied(_("You may not create users."))
     errors: dict[str, str] = {}
     username = (username or "").strip()
     if not USERNAME.match(username):
@@ -181,14 +201,16 @@ def user_create(
             errors["password"] = " ".join(exc.messages)
     if role not in Role.values:
         errors["role"] = _("Unknown role “%(role)s”.") % {"role": role}
+    unit: AdminUnit | None = None
+    org: Organisation | None = None
     try:
-        _resolve_scope(actor=actor, unit_code=unit_code, organisation_code=organisation_code)
+        unit, org = _resolve_scope(
+            actor=actor, unit_code=unit_code, organisation_code=organisation_code
+        )
     except InvalidInput as exc:
         errors.update(exc.errors)
     if errors:
         raise InvalidInput(errors)
-    if scope_for(actor, Perm.MANAGE_USERS).is_empty:
-        raise PermissionDenied(_("You may not create users."))
     user = User(username=username, full_name=full_name.strip(), email=email.strip(), phone=phone)
     if password:
         user.set_password(password)
@@ -200,6 +222,9 @@ def user_create(
         action="user.create",
         target=user,
         changes={"username": username, "full_name": user.full_name, "email": user.email},
+        # in the scope of the first grant, so the administrators who see the user see this
+        unit_id=unit.id if unit else (org.unit_id if org else None),
+        organisation_id=org.id if org else None,
     )
     role_grant(
         actor=actor, user=user, role=role, unit_code=unit_code, organisation_code=organisation_code
@@ -218,8 +243,7 @@ def user_update(
     is_active: bool | None = None,
     password: str | None = None,
 ) -> User:
-    if scope_for(actor, Perm.MANAGE_USERS).is_empty and actor.pk != user.pk:
-        raise PermissionDenied(_("You may not change users."))
+    _require_manage_user(actor, user, _("You may not change users."))
     if is_active is not None and actor.pk == user.pk:
         raise InvalidInput({"is_active": _("You cannot deactivate yourself.")})
     before = {
@@ -254,8 +278,7 @@ def user_update(
 @transaction.atomic
 def token_create(*, actor: Any, user: User, name: str = "") -> tuple[ApiToken, str]:
     """A new API token; the plain key is returned once and never stored."""
-    if actor.pk != user.pk and scope_for(actor, Perm.MANAGE_USERS).is_empty:
-        raise PermissionDenied(_("You may not create tokens for other users."))
+    _require_manage_user(actor, user, _("You may not create tokens for other users."))
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user, name=name[:100], prefix=key[: len(TOKEN_PREFIX) + 6], key_hash=_hash(key)

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from hoctap.audit import views
 
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("audit/", views.audit_list, name="audit_list"),
+    path("audit/<int:entry_id>/", views.audit_detail, name="audit_detail"),
+]

@@ -1,8 +1,48 @@
+"""Views every app shares, and the helpers pages use to turn domain errors into responses."""
+
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied as HttpPermissionDenied
+from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
+
+from hoctap.core.errors import NotFound, PermissionDenied
+
+PAGE_SIZE = 50
+V = TypeVar("V", bound=Callable[..., HttpResponse])
+
+
+def domain_errors_as_http(view: V) -> V:
+    """Reads that raise NotFound answer 404; PermissionDenied answers 403.
+
+    (Writes go through `hoctap.core.forms.submit`, which also maps InvalidInput and Conflict
+    onto the form.)
+    """
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except PermissionDenied as exc:
+            raise HttpPermissionDenied(exc.message) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+def page_of(
+    request: HttpRequest, items: QuerySet[Any] | Sequence[Any], per_page: int = PAGE_SIZE
+) -> Page:
+    """The page `?page=N` of `items` (the last page when N is too big, the first when junk)."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
 
 
 @never_cache

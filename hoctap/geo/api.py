@@ -34,6 +34,20 @@ class UnitDetailOut(UnitOut):
     successors: list[str]
     predecessors: list[str]
 
+    # Resolved from the unit itself: a dict would lose `parent_code`, whose resolver needs
+    # the model instance.
+    @staticmethod
+    def resolve_ancestors(obj: AdminUnit) -> list[AdminUnit]:
+        return selectors.unit_ancestors(unit=obj)
+
+    @staticmethod
+    def resolve_successors(obj: AdminUnit) -> list[str]:
+        return [s.successor.code for s in selectors.unit_successions(unit=obj)["successors"]]
+
+    @staticmethod
+    def resolve_predecessors(obj: AdminUnit) -> list[str]:
+        return [s.predecessor.code for s in selectors.unit_successions(unit=obj)["predecessors"]]
+
 
 class UnitFilter(Schema):
     parent: str | None = Field(None, description="Code of the parent unit")
@@ -75,19 +89,9 @@ def unit_list(request: AuthedRequest, filters: Query[UnitFilter]) -> Any:
     )
 
 
-def _unit_detail(actor: Any, unit: AdminUnit) -> dict[str, Any]:
-    successions = selectors.unit_successions(unit=unit)
-    return {
-        **UnitOut.from_orm(unit).dict(),
-        "ancestors": selectors.unit_ancestors(unit=unit),
-        "successors": [s.successor.code for s in successions["successors"]],
-        "predecessors": [s.predecessor.code for s in successions["predecessors"]],
-    }
-
-
 @router.get("/units/{code}", response={200: UnitDetailOut, **ERRORS})
 def unit_detail(request: AuthedRequest, code: str) -> Any:
-    return _unit_detail(request.auth, selectors.unit_get(actor=request.auth, code=code))
+    return selectors.unit_get(actor=request.auth, code=code)
 
 
 @router.post("/units", response={201: UnitOut, **ERRORS})

@@ -155,9 +155,10 @@ def official_units(province_code: str | None = None) -> list[dict[str, Any]]:
     from vietnam_provinces import Province, Ward
 
     rows: list[dict[str, Any]] = []
-    wanted = int(province_code) if province_code else None
+    code = (province_code or "").strip()
+    wanted = int(code) if code.isdigit() else None
     known = {int(p.code) for p in Province.iter_all()}
-    if wanted is not None and wanted not in known:
+    if province_code and (wanted is None or wanted not in known):
         raise InvalidInput(
             {"province": _("Unknown province code %(code)s.") % {"code": province_code}}
         )
@@ -241,7 +242,7 @@ def units_load_official(*, actor: Any = None, province_code: str | None = None) 
                 AuditEntry(
                     actor=actor if is_user else None,
                     actor_label=actor.username if is_user else "system",
-                    action="unit.load_official" if u in to_create else "unit.update_official",
+                    action="unit.update_official" if u.code in changes else "unit.load_official",
                     target_type="geo.adminunit",
                     target_id=str(u.pk),
                     target_label=str(u)[:255],
@@ -383,6 +384,11 @@ def village_update(
     if valid_from is not None:
         if unit.valid_to is not None and valid_from > unit.valid_to:
             errors["valid_from"] = _("Valid from must not be after valid to.")
+        elif unit.parent is not None and valid_from < unit.parent.valid_from:
+            # the same rule as village_create
+            errors["valid_from"] = _("Cannot start before its commune (%(date)s).") % {
+                "date": unit.parent.valid_from.isoformat()
+            }
         unit.valid_from = valid_from
     if errors:
         raise InvalidInput(errors)

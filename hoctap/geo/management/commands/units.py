@@ -33,10 +33,10 @@ class Command(BaseCommand):
         started = time.perf_counter()
         if options["background"]:
             if options["action"] == "load-official":
-                result = tasks.units_load_official_task.enqueue(options["province"])
+                task_id = tasks.units_load_official_task.enqueue(options["province"]).id
             else:
-                result = tasks.closure_rebuild_task.enqueue()
-            self.stdout.write(f"queued task {result.id}")
+                task_id = tasks.closure_rebuild_task.enqueue().id
+            self.stdout.write(f"queued task {task_id}")
             return
         with request_context.bound(channel="cli"):
             try:
