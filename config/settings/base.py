@@ -43,7 +43,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "hoctap.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "hoctap.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -113,6 +113,7 @@ LOCALE_PATHS = [BASE_DIR / "hoctap" / "locale"]
 FORMAT_MODULE_PATH = ["hoctap.core.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
+USE_THOUSAND_SEPARATOR = True  # 1.234.567 in Vietnamese, 1,234,567 in English
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -12,3 +12,6 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+WHITENOISE_AUTOREFRESH = (
+    True  # find static files per request: no scan each time a test client starts
+)

@@ -4,7 +4,7 @@ import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import HttpBearer
 from pydantic import Field
@@ -115,7 +115,7 @@ def user_create(request: AuthedRequest, payload: UserIn) -> Any:
         full_name=payload.full_name,
         email=payload.email,
     )
-    return 201, user
+    return Status(201, user)
 
 
 @router.patch("/users/{username}", response={200: UserDetailOut, **ERRORS})
@@ -142,7 +142,7 @@ def grant_create(request: AuthedRequest, username: str, payload: GrantIn) -> Any
         valid_from=payload.valid_from,
         valid_to=payload.valid_to,
     )
-    return 201, grant
+    return Status(201, grant)
 
 
 @router.post("/grants/{grant_id}/revoke", response={200: GrantOut, **ERRORS})

@@ -53,7 +53,7 @@ class RoleGrant(models.Model):
         blank=True,
         related_name="+",
     )
-    valid_from = models.DateField(_("valid from"), default=datetime.date.today)
+    valid_from = models.DateField(_("valid from"), default=timezone.localdate)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     granted_by = models.ForeignKey(
         User,

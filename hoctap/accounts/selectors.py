@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from hoctap.accounts.models import ApiToken, RoleGrant, User
 from hoctap.accounts.permissions import Scope, scope_for
@@ -58,7 +59,7 @@ def user_get(*, actor: Any, username: str) -> User:
     if user is None and getattr(actor, "is_authenticated", False) and actor.username == username:
         user = actor
     if user is None:
-        raise NotFound(f"User {username} not found.")
+        raise NotFound(_("User %(name)s not found.") % {"name": username})
     return user
 
 
@@ -79,7 +80,7 @@ def grant_get(*, actor: Any, grant_id: int) -> RoleGrant:
         .first()
     )
     if grant is None:
-        raise NotFound(f"Role grant {grant_id} not found.")
+        raise NotFound(_("Role grant %(id)s not found.") % {"id": grant_id})
     return grant
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,7 @@ from hoctap.accounts.roles import Perm, Role
 from hoctap.accounts.selectors import grant_in_scope_q
 from hoctap.audit.services import audit_record
 from hoctap.core.errors import Conflict, InvalidInput, PermissionDenied
+from hoctap.core.formatting import show_date
 from hoctap.geo.models import AdminUnit, Organisation
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.@+-]{3,150}$")
@@ -55,18 +57,21 @@ def _resolve_scope(
 
 
 def _require_manage_user(actor: Any, user: User, message: str) -> None:
-    """Changing someone else (their password, their tokens...) needs user management over one
-    of their grants; seeing them is not enough. Superusers are changed by superusers only."""
+    """Changing someone else (their password, their tokens...) needs user management over ALL of
+    their roles still in force: a commune's administrator must not reset the password of a
+    province secretary who merely also holds a role in that commune. Superusers are changed by
+    superusers only."""
     if getattr(actor, "pk", None) is not None and actor.pk == user.pk:
         return
     manage = scope_for(actor, Perm.MANAGE_USERS)
     if manage.is_global:
         return
-    if (
-        user.is_superuser
-        or manage.is_empty
-        or not RoleGrant.objects.filter(grant_in_scope_q(manage), user=user).exists()
-    ):
+    if user.is_superuser or manage.is_empty:
+        raise PermissionDenied(message)
+    grants = RoleGrant.objects.filter(user=user)
+    in_force = grants.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=timezone.localdate()))
+    considered = in_force if in_force.exists() else grants
+    if not considered.exists() or considered.exclude(grant_in_scope_q(manage)).exists():
         raise PermissionDenied(message)
 
 
@@ -75,7 +80,7 @@ def _validate_dates(valid_from: datetime.date, valid_to: datetime.date | None) -
         raise InvalidInput(
             {
                 "valid_to": _("Valid to (%(to)s) is before valid from (%(from)s).")
-                % {"to": valid_to.isoformat(), "from": valid_from.isoformat()}
+                % {"to": show_date(valid_to), "from": show_date(valid_from)}
             }
         )
 

@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from hoctap.accounts.permissions import scope_for
 from hoctap.accounts.roles import Perm
@@ -62,5 +63,5 @@ def audit_get(*, actor: Any, entry_id: int) -> AuditEntry:
         .first()
     )
     if entry is None:
-        raise NotFound(f"Audit entry {entry_id} not found.")
+        raise NotFound(_("Audit entry %(id)s not found.") % {"id": entry_id})
     return entry

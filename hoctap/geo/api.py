@@ -3,7 +3,7 @@
 import datetime
 from typing import Any
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
@@ -103,7 +103,7 @@ def village_create(request: AuthedRequest, payload: VillageIn) -> Any:
         kind=payload.kind,
         valid_from=payload.valid_from,
     )
-    return 201, unit
+    return Status(201, unit)
 
 
 @router.patch("/units/{code}", response={200: UnitOut, **ERRORS})
@@ -201,7 +201,7 @@ def organisation_create(request: AuthedRequest, payload: OrganisationIn) -> Any:
         unit_code=payload.unit,
         parent_code=payload.parent,
     )
-    return 201, org
+    return Status(201, org)
 
 
 @org_router.patch("/organisations/{code}", response={200: OrganisationOut, **ERRORS})

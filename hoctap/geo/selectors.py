@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from hoctap.accounts.permissions import scope_for
 from hoctap.accounts.roles import Perm
@@ -69,7 +70,7 @@ def unit_get(*, actor: Any, code: str) -> AdminUnit:
         AdminUnit.objects.filter(unit_visible_q(actor), code=code).select_related("parent").first()
     )
     if unit is None:
-        raise NotFound(f"Unit {code} not found.")
+        raise NotFound(_("Unit %(code)s not found.") % {"code": code})
     return unit
 
 
@@ -166,7 +167,7 @@ def organisation_get(*, actor: Any, code: str) -> Organisation:
         .first()
     )
     if org is None:
-        raise NotFound(f"Organisation {code} not found.")
+        raise NotFound(_("Organisation %(code)s not found.") % {"code": code})
     return org
 
 

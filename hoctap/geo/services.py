@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +18,7 @@ from hoctap.audit.models import AuditEntry
 from hoctap.audit.services import audit_record, diff
 from hoctap.core import request_context
 from hoctap.core.errors import Conflict, InvalidInput, PermissionDenied
+from hoctap.core.formatting import show_date
 from hoctap.core.text import fold
 from hoctap.geo.models import (
     KIND_LEVEL,
@@ -289,12 +289,14 @@ def _validate_name(name: str) -> str:
 
 
 def _next_village_code(commune: AdminUnit) -> str:
+    """`<commune>-NNN`, one past the highest number ever given here (closed villages included,
+    so a code is never reused). Numbers are compared as numbers: -1000 comes after -999."""
     prefix = f"{commune.code}-"
-    last = AdminUnit.objects.filter(parent=commune, code__startswith=prefix).aggregate(
-        last=Max("code")
-    )["last"]
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{number:03d}"
+    codes = AdminUnit.objects.filter(parent=commune, code__startswith=prefix).values_list(
+        "code", flat=True
+    )
+    numbers = [int(tail) for code in codes if (tail := code[len(prefix) :]).isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
 
 
 @transaction.atomic
@@ -326,7 +328,7 @@ def village_create(
     start = valid_from or timezone.localdate()
     if parent is not None and start < parent.valid_from:
         errors["valid_from"] = _("Cannot start before its commune (%(date)s).") % {
-            "date": parent.valid_from.isoformat()
+            "date": show_date(parent.valid_from)
         }
     if errors:
         raise InvalidInput(errors)
@@ -387,7 +389,7 @@ def village_update(
         elif unit.parent is not None and valid_from < unit.parent.valid_from:
             # the same rule as village_create
             errors["valid_from"] = _("Cannot start before its commune (%(date)s).") % {
-                "date": unit.parent.valid_from.isoformat()
+                "date": show_date(unit.parent.valid_from)
             }
         unit.valid_from = valid_from
     if errors:
@@ -424,8 +426,8 @@ def unit_close(
     errors: dict[str, str] = {}
     if valid_to < unit.valid_from:
         errors["valid_to"] = _("Valid to (%(to)s) is before valid from (%(from)s).") % {
-            "to": valid_to.isoformat(),
-            "from": unit.valid_from.isoformat(),
+            "to": show_date(valid_to),
+            "from": show_date(unit.valid_from),
         }
     successors: list[AdminUnit] = []
     for code in successor_codes or []:

@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('role', models.CharField(choices=[('system_admin', 'System administrator'), ('province_secretariat', 'Steering-committee secretariat'), ('unit_officer', 'Unit officer'), ('org_officer', 'Organisation officer'), ('association_officer', 'Study Promotion Association officer'), ('fund_treasurer', 'Fund treasurer'), ('inspector', 'Inspector'), ('instructor', 'Instructor'), ('learner', 'Learner'), ('viewer', 'Viewer')], max_length=30, verbose_name='role')),
-                ('valid_from', models.DateField(default=datetime.date.today, verbose_name='valid from')),
+                ('valid_from', models.DateField(default=django.utils.timezone.localdate, verbose_name='valid from')),
                 ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('granted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='granted by')),

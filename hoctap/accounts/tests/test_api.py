@@ -85,13 +85,19 @@ def test_lists_and_answers_show_no_grant_outside_the_actors_scope(world, as_user
     client = as_user(world.sysadmin_a)
 
     listed = client.get("/api/v1/users").json()["items"]
-    patched = client.patch(
+    shown = client.get("/api/v1/users/officer_a").json()
+    # officer_a now also holds a role in commune B, which sysadmin_a does not manage: seeing
+    # them is allowed, changing them is not.
+    refused = client.patch(
         "/api/v1/users/officer_a", {"full_name": "A"}, content_type="application/json"
-    ).json()
+    )
 
     officer = next(item for item in listed if item["username"] == "officer_a")
     assert [g["unit_code"] for g in officer["grants"]] == ["02647"]
-    assert [g["unit_code"] for g in patched["grants"]] == ["02647"]
+    assert [g["unit_code"] for g in shown["grants"]] == ["02647"]
+    assert refused.status_code == 403
+    world.officer_a.refresh_from_db()
+    assert world.officer_a.full_name != "A"
     everything = as_user(world.admin).get("/api/v1/users", {"q": "officer_a"}).json()["items"]
     assert sorted(g["unit_code"] for g in everything[0]["grants"]) == ["02647", "04465"]
 

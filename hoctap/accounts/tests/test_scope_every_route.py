@@ -202,8 +202,11 @@ def body_text(response: Any) -> str:
 PERSPECTIVES = ["officer_a", "sysadmin_a", "anonymous"]
 
 
-def client_as(world: World, who: str) -> Client:
-    client = Client()
+def client_as(world: World, who: str, client: Client | None = None) -> Client:
+    """A client signed in as `who` (a new one, or `client` signed in again: building a Client
+    loads the middleware, which is slow, and a route like /logout/ ends the session)."""
+    client = client or Client()
+    client.cookies.clear()
     if who != "anonymous":
         client.force_login(getattr(world, who))
     return client
@@ -223,6 +226,7 @@ def test_no_route_reads_or_changes_another_communes_records(world: World, who: s
     secret_markers = markers(world)
     before = foreign_snapshot(world)
     routes = all_routes()
+    shared = Client()
     walked = 0
     for route in routes:
         unknown = [p for p in route.params if p not in values]
@@ -236,7 +240,7 @@ def test_no_route_reads_or_changes_another_communes_records(world: World, who: s
         ]
         for method in METHODS:
             for combo in combos if method == "GET" else combos[:1]:
-                client = client_as(world, who)
+                client = client_as(world, who, shared)
                 path = route.build(combo)
                 body = intruder_body(world, api=path.startswith("/api/"))
                 response = request(client, method, path, body)
@@ -259,7 +263,7 @@ def test_no_route_reads_or_changes_another_communes_records(world: World, who: s
                     )
                     nowhere_path = route.build({p: nowhere(p, combo[p]) for p in route.params})
                     if method == "GET" and not path.startswith("/admin/"):
-                        baseline = request(client_as(world, who), method, nowhere_path, {})
+                        baseline = request(client_as(world, who, shared), method, nowhere_path, {})
                         assert response.status_code == baseline.status_code, (
                             f"{who} GET {path} answered {response.status_code} but a record that "
                             f"exists nowhere answers {baseline.status_code}: existence leaks"

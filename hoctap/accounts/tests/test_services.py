@@ -455,3 +455,27 @@ def test_superuser_ensure_is_idempotent(db):
     again, created_again = services.superuser_ensure(username="boss", password="other-pass-123")
     assert (again, created_again) == (user, False)
     assert counts() == before
+
+
+def test_changing_a_user_needs_management_over_all_their_roles(world):
+    """A commune administrator may not reset the password of someone who also holds a role
+    elsewhere (here: the secretariat, granted a role in commune A on top of the province)."""
+    services.role_grant(
+        actor=SYSTEM, user=world.secretariat, role=Role.VIEWER, unit_code=world.commune_a.code
+    )
+    old_hash = User.objects.get(pk=world.secretariat.pk).password
+    audit_before = AuditEntry.objects.count()
+
+    with pytest.raises(PermissionDenied):
+        services.user_update(
+            actor=world.sysadmin_a, user=world.secretariat, password="N3w-pass-2026!"
+        )
+    with pytest.raises(PermissionDenied):
+        services.token_create(actor=world.sysadmin_a, user=world.secretariat)
+
+    assert User.objects.get(pk=world.secretariat.pk).password == old_hash
+    assert not ApiToken.objects.filter(user=world.secretariat).exists()
+    assert AuditEntry.objects.count() == audit_before
+    # a user whose every role lies in commune A is theirs to change
+    services.user_update(actor=world.sysadmin_a, user=world.officer_a, full_name="Lò Văn A")
+    assert User.objects.get(pk=world.officer_a.pk).full_name == "Lò Văn A"

@@ -707,3 +707,23 @@ def test_unit_closure_rebuild_repairs_lost_rows(world):
     services.unit_closure_rebuild()
 
     assert unit_closure() == expected
+
+
+def test_village_codes_keep_counting_past_999(world):
+    commune = world.commune_a
+    for number in (998, 999):
+        AdminUnit.objects.create(
+            code=f"{commune.code}-{number:03d}",
+            name=f"Thôn {number}",
+            search_name=f"thon {number}",
+            kind="village",
+            level=3,
+            parent=commune,
+            valid_from=commune.valid_from,
+        )
+    services.unit_closure_rebuild()
+
+    first = services.village_create(actor=SYSTEM, parent_code=commune.code, name="Thôn Một Nghìn")
+    second = services.village_create(actor=SYSTEM, parent_code=commune.code, name="Thôn Tiếp")
+
+    assert (first.code, second.code) == (f"{commune.code}-1000", f"{commune.code}-1001")
