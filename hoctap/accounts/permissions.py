@@ -8,6 +8,7 @@ everything. Grants are read once per request and cached on the user object.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +59,11 @@ class Scope:
         if self.org_ids:
             q |= Q(**{f"{field}__in": self.org_subtree_ids()})
         return q
+
+    def covers_any(self, unit_ids: Iterable[int]) -> bool:
+        """Whether a granted unit is among `unit_ids`: given a unit's whole ancestor chain
+        (itself included), this is `covers_unit` without a query."""
+        return self.is_global or not self.unit_ids.isdisjoint(unit_ids)
 
     def covers_unit(self, unit_id: int | None) -> bool:
         if self.is_global:

@@ -51,3 +51,22 @@ def can_manage_organisation(actor: Any, organisation: Organisation) -> bool:
     return scope_for(actor, Perm.MANAGE_ORGANISATIONS).covers_organisation(
         organisation.id, organisation.unit_id
     )
+
+
+def unit_page_actions(actor: Any, unit: AdminUnit, ancestor_ids: list[int]) -> dict[str, bool]:
+    """All the unit page's action flags from the ancestor chain, without a query per check
+    (the same rules as the functions above)."""
+    chain = [*ancestor_ids, unit.id]
+    manage_units = scope_for(actor, Perm.MANAGE_UNITS)
+    manage_orgs = scope_for(actor, Perm.MANAGE_ORGANISATIONS)
+    open_unit = unit.valid_to is None
+    return {
+        "can_add_village": unit.level == UnitLevel.COMMUNE
+        and open_unit
+        and manage_units.covers_any(chain),
+        "can_edit": unit.level == UnitLevel.VILLAGE and manage_units.covers_any(chain),
+        "can_close": open_unit
+        and unit.parent_id is not None
+        and manage_units.covers_any(ancestor_ids),
+        "can_add_organisation": open_unit and manage_orgs.covers_any(chain),
+    }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from hoctap.accounts.permissions import scope_for
@@ -31,6 +31,9 @@ def unit_visible_q(actor: Any, permission: str = Perm.VIEW_UNITS) -> Q:
     return q
 
 
+LISTING_FIELDS = ("id", "code", "name", "kind", "level", "parent_id", "valid_from", "valid_to")
+
+
 def unit_list(
     *,
     actor: Any,
@@ -40,7 +43,13 @@ def unit_list(
     q: str | None = None,
     include_closed: bool = True,
 ) -> QuerySet[AdminUnit]:
-    units = AdminUnit.objects.filter(unit_visible_q(actor)).select_related("parent")
+    # Only what a listing shows, the parent's code and name as plain columns: building two
+    # full model instances per row (with their timestamps) costs more than the query itself.
+    units = (
+        AdminUnit.objects.filter(unit_visible_q(actor))
+        .only(*LISTING_FIELDS)
+        .annotate(parent_code=F("parent__code"), parent_name=F("parent__name"))
+    )
     if parent_code:
         units = units.filter(parent__code=parent_code)
     if kind:
@@ -75,8 +84,11 @@ def unit_get(*, actor: Any, code: str) -> AdminUnit:
 
 
 def unit_children(*, actor: Any, unit: AdminUnit) -> QuerySet[AdminUnit]:
+    """The visible units directly under `unit`, with their own child counts (only the fields
+    a listing needs: a province page lists 100 communes, a commune 100+ villages)."""
     return (
         AdminUnit.objects.filter(unit_visible_q(actor), parent=unit)
+        .only(*LISTING_FIELDS)
         .annotate(child_count=Count("children"))
         .order_by("code")
     )
@@ -90,15 +102,43 @@ def unit_ancestors(*, unit: AdminUnit) -> list[AdminUnit]:
     return list(AdminUnit.objects.filter(id__in=ancestor_ids).order_by("level"))
 
 
+def unit_breadcrumb(*, actor: Any, unit: AdminUnit) -> list[tuple[AdminUnit, bool]]:
+    """The unit's ancestors from the province down, each with whether the actor may open it.
+
+    Worked out from the ancestor chain and the actor's granted units, without a query per
+    ancestor: below the first granted unit in the chain, everything is visible.
+    """
+    ancestors = unit_ancestors(unit=unit)
+    scope = scope_for(actor, Perm.VIEW_UNITS)
+    via_organisations: set[int] = set()
+    if scope.org_ids:
+        via_organisations = set(
+            Organisation.objects.filter(id__in=scope.org_subtree_ids()).values_list(
+                "unit_id", flat=True
+            )
+        )
+    crumbs: list[tuple[AdminUnit, bool]] = []
+    inside = scope.is_global
+    for ancestor in ancestors:
+        inside = inside or ancestor.id in scope.unit_ids
+        crumbs.append((ancestor, inside or ancestor.id in via_organisations))
+    return crumbs
+
+
 def unit_subtree_ids(*, unit: AdminUnit) -> QuerySet[Any]:
     return UnitClosure.objects.filter(ancestor_id=unit.id).values("descendant_id")
 
 
 def unit_successions(*, unit: AdminUnit) -> dict[str, list[UnitSuccession]]:
-    related = UnitSuccession.objects.select_related("predecessor", "successor")
+    """The units this one continues (predecessors) and those that continue it (successors)."""
+    rows = list(
+        UnitSuccession.objects.filter(Q(predecessor=unit) | Q(successor=unit))
+        .select_related("predecessor", "successor")
+        .order_by("effective_on", "id")
+    )
     return {
-        "successors": list(related.filter(predecessor=unit).order_by("effective_on")),
-        "predecessors": list(related.filter(successor=unit).order_by("effective_on")),
+        "successors": [r for r in rows if r.predecessor_id == unit.id],
+        "predecessors": [r for r in rows if r.successor_id == unit.id],
     }
 
 

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -63,15 +64,25 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
 
 def _breadcrumb(user: Any, unit: AdminUnit) -> list[tuple[AdminUnit, bool]]:
     """Ancestors from the province down, each with whether the actor may open it."""
-    ancestors = selectors.unit_ancestors(unit=unit)
-    if not ancestors:
-        return []
-    visible = set(
-        selectors.unit_list(actor=user)
-        .filter(id__in=[a.id for a in ancestors])
-        .values_list("id", flat=True)
-    )
-    return [(ancestor, ancestor.id in visible) for ancestor in ancestors]
+    return selectors.unit_breadcrumb(actor=user, unit=unit)
+
+
+def _child_rows(children: Any) -> list[dict[str, Any]]:
+    """The children table's cells, worked out once here: a village list of 100+ rows would
+    otherwise cost a URL reversal, an include and a label lookup per row in the template."""
+    base = reverse("geo:unit_detail", args=["CODE"]).replace("CODE", "{}")
+    kinds = dict(UnitKind.choices)
+    return [
+        {
+            "code": child.code,
+            "name": child.name,
+            "url": base.format(child.code),
+            "kind": kinds.get(child.kind, child.kind),
+            "closed_on": child.valid_to,
+            "child_count": child.child_count,
+        }
+        for child in children
+    ]
 
 
 @login_required
@@ -80,6 +91,7 @@ def _breadcrumb(user: Any, unit: AdminUnit) -> list[tuple[AdminUnit, bool]]:
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
     unit = selectors.unit_get(actor=user, code=code)
+    breadcrumb = _breadcrumb(user, unit)
     children = page_of(
         request, selectors.unit_children(actor=user, unit=unit), per_page=CHILDREN_PER_PAGE
     )
@@ -90,16 +102,14 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     context = {
         "unit": unit,
-        "breadcrumb": _breadcrumb(user, unit),
+        "breadcrumb": breadcrumb,
         "children": children,
+        "child_rows": _child_rows(children),
         "children_have_children": unit.level == UnitLevel.PROVINCE,
         "organisations": organisations[:ORGANISATIONS_ON_UNIT_PAGE],
         "more_organisations": len(organisations) > ORGANISATIONS_ON_UNIT_PAGE,
         "successions": selectors.unit_successions(unit=unit),
-        "can_add_village": permissions.can_add_village(user, unit),
-        "can_edit": permissions.can_edit_village(user, unit),
-        "can_close": permissions.can_close_unit(user, unit),
-        "can_add_organisation": permissions.can_add_organisation_at(user, unit),
+        **permissions.unit_page_actions(user, unit, [a.id for a, _visible in breadcrumb]),
     }
     return render(request, "geo/unit_detail.html", context)
 
