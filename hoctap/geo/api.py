@@ -28,7 +28,7 @@ class UnitOut(Schema):
     def resolve_parent_code(obj: AdminUnit) -> str | None:
         # listings annotate it (no join per row); a single unit has its parent loaded
         if hasattr(obj, "parent_code"):
-            return obj.parent_code  # type: ignore[no-any-return]
+            return obj.parent_code
         return obj.parent.code if obj.parent_id and obj.parent else None
 
 
