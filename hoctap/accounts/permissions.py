@@ -114,7 +114,7 @@ def active_grants(user: Any, *, on: datetime.date | None = None) -> list[RoleGra
         cache[day] = list(
             RoleGrant.objects.filter(user=user, valid_from__lte=day)
             .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-            .select_related("unit", "organisation")
+            .select_related("unit", "organisation__unit")
         )
     return cache[day]
 

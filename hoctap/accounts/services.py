@@ -75,6 +75,22 @@ def _require_manage_user(actor: Any, user: User, message: str) -> None:
         raise PermissionDenied(message)
 
 
+def _audit_scope_of(user: Any) -> dict[str, int | None]:
+    """Where entries about a user belong: the unit / organisation of their first role, so the
+    administrators who see the user also see what was done to them."""
+    grant = (
+        RoleGrant.objects.filter(user_id=user.pk).select_related("organisation").first()
+        if getattr(user, "pk", None)
+        else None
+    )
+    if grant is None:
+        return {"unit_id": None, "organisation_id": None}
+    if grant.unit_id is not None:
+        return {"unit_id": grant.unit_id, "organisation_id": None}
+    assert grant.organisation is not None
+    return {"unit_id": grant.organisation.unit_id, "organisation_id": grant.organisation_id}
+
+
 def _validate_dates(valid_from: datetime.date, valid_to: datetime.date | None) -> None:
     if valid_to is not None and valid_to < valid_from:
         raise InvalidInput(
@@ -276,7 +292,9 @@ def user_update(
     if not changes:
         return user
     user.save()
-    audit_record(actor=actor, action="user.update", target=user, changes=changes)
+    audit_record(
+        actor=actor, action="user.update", target=user, changes=changes, **_audit_scope_of(user)
+    )
     return user
 
 
@@ -293,6 +311,7 @@ def token_create(*, actor: Any, user: User, name: str = "") -> tuple[ApiToken, s
         action="token.create",
         target=token,
         changes={"user": user.username, "name": name},
+        **_audit_scope_of(user),
     )
     return token, key
 
@@ -305,7 +324,13 @@ def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
         raise Conflict(_("This token is already revoked."))
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    audit_record(actor=actor, action="token.revoke", target=token, changes={"prefix": token.prefix})
+    audit_record(
+        actor=actor,
+        action="token.revoke",
+        target=token,
+        changes={"prefix": token.prefix},
+        **_audit_scope_of(token.user),
+    )
     return token
 
 

@@ -462,3 +462,25 @@ def test_the_admin_change_page_is_read_only(world, as_user):
     assert listed.status_code in (200, 302)
     assert AuditEntry.objects.filter(pk=entry.pk).values().get() == before
     assert client.get("/admin/audit/auditentry/add/").status_code == 403
+
+
+def test_changes_to_a_user_are_seen_by_the_administrators_of_their_unit(world):
+    from hoctap.accounts import services as account_services
+    from hoctap.audit import selectors as audit_selectors
+
+    account_services.user_update(actor=world.sysadmin_a, user=world.officer_a, full_name="Lò A")
+    account_services.token_create(actor=world.sysadmin_a, user=world.officer_a)
+
+    seen_by_a = audit_selectors.audit_list(actor=world.sysadmin_a)
+    actions = set(
+        seen_by_a.filter(target_id__in=[str(world.officer_a.pk)]).values_list("action", flat=True)
+    )
+    assert "user.update" in actions
+    assert seen_by_a.filter(action="token.create").exists()
+    # and an administrator of commune B does not see them
+    admin_b = account_services.user_create(
+        actor=SYSTEM, username="sysadmin_b", role="system_admin", unit_code=world.commune_b.code
+    )
+    seen_by_b = audit_selectors.audit_list(actor=admin_b)
+    assert not seen_by_b.filter(action__in=["user.update", "token.create"]).exists()
+    assert seen_by_b.filter(action="user.create").exists()  # they do see their own commune
