@@ -1,6 +1,7 @@
 """Vietnamese first: pages are Vietnamese unless the person chose English with the switcher."""
 
 import datetime
+import gettext
 
 import pytest
 from django.test import Client
@@ -26,3 +27,50 @@ def test_numbers_and_dates_are_written_the_vietnamese_way():
         assert formats.number_format(1234567, force_grouping=False) == "1.234.567"
     with translation.override("en"):
         assert formats.number_format(1234567) == "1,234,567"
+
+
+def _po_entries(path):
+    """(msgid, msgstr, flags) of each entry of a .po file (plural forms joined)."""
+    entries, msgid, msgstr, flags, target = [], None, [], "", None
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        if line.startswith("#,"):
+            flags = line
+        elif line.startswith("msgid "):
+            msgid, target = [line[6:].strip('"')], "id"
+        elif line.startswith(("msgstr", "msgid_plural")):
+            if line.startswith("msgstr"):
+                msgstr.append(line.split(" ", 1)[1].strip('"'))
+                target = "str"
+        elif line.startswith('"') and msgid is not None:
+            (msgid if target == "id" else msgstr).append(line.strip('"'))
+        elif not line.strip() and msgid is not None:
+            entries.append(("".join(msgid), "".join(msgstr), flags))
+            msgid, msgstr, flags, target = None, [], "", None
+    return entries
+
+
+def test_every_message_has_a_vietnamese_translation():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    po = Path(settings.BASE_DIR) / "hoctap" / "locale" / "vi" / "LC_MESSAGES" / "django.po"
+    entries = [e for e in _po_entries(po) if e[0]]  # the header has an empty msgid
+    assert len(entries) > 200
+    untranslated = [msgid for msgid, msgstr, _flags in entries if not msgstr]
+    fuzzy = [msgid for msgid, _msgstr, flags in entries if "fuzzy" in flags]
+    assert untranslated == []
+    assert fuzzy == []
+    # the compiled catalogue is the one the .po says (someone ran compilemessages)
+    with po.with_suffix(".mo").open("rb") as mo_file:
+        compiled = gettext.GNUTranslations(mo_file)
+    stale = [
+        msgid
+        for msgid, msgstr, _flags in entries
+        if compiled.gettext(_unescape(msgid)) != _unescape(msgstr)
+    ]
+    assert stale == []
+
+
+def _unescape(text):
+    return text.replace("\\n", "\n").replace('\\"', '"').replace("\\\\", "\\")
