@@ -105,16 +105,35 @@ class SystemActor:
 SYSTEM = SystemActor()
 
 
+def _active_grants_q(day: datetime.date) -> Q:
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
 def active_grants(user: Any, *, on: datetime.date | None = None) -> list[RoleGrant]:
+    """The user's grants in force today (or on `on`), with their unit / organisation loaded."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     day = on or timezone.localdate()
-    cache: dict[datetime.date, list[RoleGrant]] = user.__dict__.setdefault("_hoctap_grants", {})
+    return list(
+        RoleGrant.objects.filter(_active_grants_q(day), user=user).select_related(
+            "unit", "organisation__unit"
+        )
+    )
+
+
+def _grant_scopes(user: Any, day: datetime.date) -> list[tuple[str, int | None, int | None]]:
+    """(role, unit id, organisation id) of the grants in force, read once per request: every
+    scoped read of the request asks for them, so they are cached on the user object."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cache: dict[datetime.date, list[tuple[str, int | None, int | None]]] = user.__dict__.setdefault(
+        "_hoctap_grants", {}
+    )
     if day not in cache:
         cache[day] = list(
-            RoleGrant.objects.filter(user=user, valid_from__lte=day)
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-            .select_related("unit", "organisation__unit")
+            RoleGrant.objects.filter(_active_grants_q(day), user=user).values_list(
+                "role", "unit_id", "organisation_id"
+            )
         )
     return cache[day]
 
@@ -127,13 +146,13 @@ def scope_for(user: Any, permission: str, *, on: datetime.date | None = None) ->
         return Scope(is_global=True) if user.is_active else Scope()
     units: set[int] = set()
     orgs: set[int] = set()
-    for grant in active_grants(user, on=on):
-        if permission not in ROLE_PERMISSIONS.get(grant.role, frozenset()):
+    for role, unit_id, organisation_id in _grant_scopes(user, on or timezone.localdate()):
+        if permission not in ROLE_PERMISSIONS.get(role, frozenset()):
             continue
-        if grant.unit_id is not None:
-            units.add(grant.unit_id)
-        elif grant.organisation_id is not None:
-            orgs.add(grant.organisation_id)
+        if unit_id is not None:
+            units.add(unit_id)
+        elif organisation_id is not None:
+            orgs.add(organisation_id)
     return Scope(unit_ids=frozenset(units), org_ids=frozenset(orgs))
 
 

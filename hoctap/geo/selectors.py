@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Value
 from django.utils.translation import gettext as _
 
 from hoctap.accounts.permissions import scope_for
@@ -16,6 +16,7 @@ from hoctap.geo.models import (
     Organisation,
     OrganisationClosure,
     UnitClosure,
+    UnitLevel,
     UnitSuccession,
 )
 
@@ -84,14 +85,17 @@ def unit_get(*, actor: Any, code: str) -> AdminUnit:
 
 
 def unit_children(*, actor: Any, unit: AdminUnit) -> QuerySet[AdminUnit]:
-    """The visible units directly under `unit`, with their own child counts (only the fields
-    a listing needs: a province page lists 100 communes, a commune 100+ villages)."""
-    return (
+    """The visible units directly under `unit` (only the fields a listing needs: a province
+    page lists 100 communes, a commune 100+ villages), with their own child counts when they
+    can have children (villages have none, so their listing skips the grouping join)."""
+    children = (
         AdminUnit.objects.filter(unit_visible_q(actor), parent=unit)
         .only(*LISTING_FIELDS)
-        .annotate(child_count=Count("children"))
         .order_by("code")
     )
+    if unit.level == UnitLevel.PROVINCE:
+        return children.annotate(child_count=Count("children"))
+    return children.annotate(child_count=Value(0))
 
 
 def unit_ancestors(*, unit: AdminUnit) -> list[AdminUnit]:
