@@ -60,7 +60,7 @@ def _exit_on_sigterm(signum: int, frame: Any) -> None:
 
 
 @contextlib.contextmanager
-def fresh_environment(prefix: str) -> Iterator[BenchEnv]:
+def fresh_environment(prefix: str, *, db_prefix: str = "hoctap_bench") -> Iterator[BenchEnv]:
     """A temporary data directory and an empty database, configured in `os.environ`.
 
     Must run before `django.setup()`: the settings read HOCTAP_DATA_DIR and DATABASE_URL when
@@ -71,7 +71,7 @@ def fresh_environment(prefix: str) -> Iterator[BenchEnv]:
     data_dir = Path(tempfile.mkdtemp(prefix=f"hoctap_{prefix}_"))
     server_url = os.environ.get("DATABASE_URL") or None
     database_url: str | None = None
-    db_name = f"hoctap_bench_{os.getpid()}"
+    db_name = f"{db_prefix}_{os.getpid()}"
     if server_url is not None:
         scheme = urlsplit(server_url).scheme
         if not scheme.startswith("postgres"):

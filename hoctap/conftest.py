@@ -17,6 +17,8 @@ from hoctap.accounts.roles import Role
 from hoctap.core.text import fold
 from hoctap.geo import services as geo
 from hoctap.geo.models import AdminUnit, Organisation, OrganisationKind, UnitKind, UnitLevel
+from hoctap.registry import services as registry
+from hoctap.registry.models import Clan, Household, OrganisationMembership, Person
 
 PASSWORD = "correct-horse-battery-staple-42"
 START = datetime.date(2025, 7, 1)
@@ -41,6 +43,16 @@ class World:
     org_officer_b: User  # org_officer on org B
     sysadmin_a: User  # system_admin on commune A
     viewer: User  # viewer on the province
+    # registers: one clan and household per commune, two persons each (valid ID numbers)
+    clan_a: Clan
+    clan_b: Clan
+    household_a: Household
+    household_b: Household
+    person_a: Person  # head of household_a, male, 1985
+    person_a2: Person  # spouse in household_a, female, 2003
+    person_b: Person  # head of household_b, female, 1990, "Zeta"
+    person_b2: Person  # child in household_b, male, 2001, "Zeta"
+    membership_b: OrganisationMembership  # person_b in org_b
 
 
 def _unit(code: str, name: str, kind: str, parent: AdminUnit | None) -> AdminUnit:
@@ -111,6 +123,7 @@ def build_world() -> World:
         parent_code="HKH-B",
     )
     admin = User.objects.create_superuser(username="root", password=PASSWORD)
+    registers = _build_registers(village_a, village_b, org_b)
     return World(
         province=province,
         other_province=other_province,
@@ -129,7 +142,76 @@ def build_world() -> World:
         org_officer_b=_user("org_officer_b", Role.ORG_OFFICER, organisation_code="HKH-B"),
         sysadmin_a=_user("sysadmin_a", Role.SYSTEM_ADMIN, unit_code=commune_a.code),
         viewer=_user("viewer", Role.VIEWER, unit_code="15"),
+        **registers,
     )
+
+
+def _person(national_id: str, name: str, born: datetime.date, sex: str, **kw: Any) -> Person:
+    return registry.person_create(
+        actor=SYSTEM,
+        national_id=national_id,
+        full_name=name,
+        birth_date=born,
+        sex=sex,
+        status_since=START,
+        **kw,
+    )
+
+
+def _build_registers(village_a: AdminUnit, village_b: AdminUnit, org_b: Organisation) -> Any:
+    clan_a = registry.clan_create(
+        actor=SYSTEM, code="HO-NGUYEN-A", name="Họ Nguyễn Cốc Lếu", commune_code="02647"
+    )
+    clan_b = registry.clan_create(
+        actor=SYSTEM, code="HO-ZETA-B", name="Họ Zeta Khao Mang", commune_code="04465"
+    )
+    household_a = registry.household_create(
+        actor=SYSTEM, code="HH-A-001", village_code=village_a.code, clan_code=clan_a.code
+    )
+    household_b = registry.household_create(
+        actor=SYSTEM,
+        code="HH-ZETA-001",
+        village_code=village_b.code,
+        poverty_status="poor",
+        poverty_year=2025,
+        clan_code=clan_b.code,
+    )
+    a = {"village_code": village_a.code, "household_code": household_a.code}
+    b = {"village_code": village_b.code, "household_code": household_b.code}
+    person_a = _person(
+        "010085001234", "Nguyễn Văn An", datetime.date(1985, 3, 12), "male",
+        ethnicity="01", relation_to_head="head", **a,
+    )  # fmt: skip
+    person_a2 = _person(
+        "010303004567", "Trần Thị Bình", datetime.date(2003, 6, 1), "female",
+        ethnicity="02", relation_to_head="spouse", **a,
+    )  # fmt: skip
+    person_b = _person(
+        "015190009876", "Lù Thị Zeta", datetime.date(1990, 1, 20), "female",
+        ethnicity="08", relation_to_head="head", **b,
+    )  # fmt: skip
+    person_b2 = _person(
+        "015201005555", "Vàng A Zeta", datetime.date(2001, 9, 9), "male",
+        ethnicity="08", relation_to_head="child", **b,
+    )  # fmt: skip
+    membership_b = registry.membership_create(
+        actor=SYSTEM,
+        national_id=person_b.national_id,
+        organisation_code=org_b.code,
+        position="member",
+        start_date=START,
+    )
+    return {
+        "clan_a": clan_a,
+        "clan_b": clan_b,
+        "household_a": household_a,
+        "household_b": household_b,
+        "person_a": person_a,
+        "person_a2": person_a2,
+        "person_b": person_b,
+        "person_b2": person_b2,
+        "membership_b": membership_b,
+    }
 
 
 @pytest.fixture

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "hoctap.geo",
     "hoctap.accounts",
     "hoctap.audit",
+    "hoctap.imports",
+    "hoctap.registry",
     "hoctap.demo",
 ]
 

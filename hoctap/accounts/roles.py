@@ -20,7 +20,9 @@ class Perm:
     VIEW_USERS = "accounts.view_user"
     MANAGE_USERS = "accounts.manage_user"  # create users, grant and revoke roles
     VIEW_AUDIT = "audit.view_entry"
-    VIEW_PERSONAL_ID = "registry.view_personal_id"  # unmasked ID numbers (later issues)
+    VIEW_PERSONAL_ID = "registry.view_personal_id"  # unmasked ID numbers (audited)
+    VIEW_REGISTRY = "registry.view_record"  # persons, households, clans, memberships
+    MANAGE_REGISTRY = "registry.manage_record"
 
 
 class Role(models.TextChoices):
@@ -49,19 +51,27 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.MANAGE_USERS,
             Perm.VIEW_AUDIT,
             Perm.VIEW_PERSONAL_ID,
+            Perm.VIEW_REGISTRY,
+            Perm.MANAGE_REGISTRY,
         }
     ),
     Role.PROVINCE_SECRETARIAT: _READ
-    | {Perm.MANAGE_ORGANISATIONS, Perm.VIEW_USERS, Perm.VIEW_AUDIT},
+    | {Perm.MANAGE_ORGANISATIONS, Perm.VIEW_USERS, Perm.VIEW_AUDIT, Perm.VIEW_REGISTRY},
     Role.UNIT_OFFICER: _READ
-    | {Perm.MANAGE_UNITS, Perm.MANAGE_ORGANISATIONS, Perm.VIEW_PERSONAL_ID},
+    | {
+        Perm.MANAGE_UNITS,
+        Perm.MANAGE_ORGANISATIONS,
+        Perm.VIEW_PERSONAL_ID,
+        Perm.VIEW_REGISTRY,
+        Perm.MANAGE_REGISTRY,
+    },
     Role.ORG_OFFICER: _READ | {Perm.MANAGE_ORGANISATIONS},
-    Role.ASSOCIATION_OFFICER: _READ,
+    Role.ASSOCIATION_OFFICER: _READ | {Perm.VIEW_REGISTRY},
     Role.FUND_TREASURER: _READ,
-    Role.INSPECTOR: _READ | {Perm.VIEW_AUDIT, Perm.VIEW_USERS},
+    Role.INSPECTOR: _READ | {Perm.VIEW_AUDIT, Perm.VIEW_USERS, Perm.VIEW_REGISTRY},
     Role.INSTRUCTOR: _READ,
     Role.LEARNER: frozenset({Perm.VIEW_UNITS}),
-    Role.VIEWER: _READ,
+    Role.VIEWER: _READ | {Perm.VIEW_REGISTRY},
 }
 
 

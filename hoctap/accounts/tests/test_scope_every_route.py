@@ -33,6 +33,13 @@ from hoctap.audit.models import AuditEntry
 from hoctap.conftest import PASSWORD, World
 from hoctap.geo import services as geo
 from hoctap.geo.models import AdminUnit, Organisation, UnitClosure, UnitSuccession
+from hoctap.registry.models import (
+    Clan,
+    Household,
+    OrganisationMembership,
+    Person,
+    PersonStatusChange,
+)
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 NOWHERE_TEXT = "ZZ-NOWHERE-404"
@@ -87,7 +94,16 @@ def foreign_values(world: World) -> dict[str, list[str]]:
     grant = RoleGrant.objects.get(user=world.officer_b)
     token, _key = accounts.token_create(actor=SYSTEM, user=world.officer_b)
     return {
-        "code": [world.village_b.code, world.commune_b.code, world.org_b.code, world.school_b.code],
+        "code": [
+            world.village_b.code,
+            world.commune_b.code,
+            world.org_b.code,
+            world.school_b.code,
+            world.household_b.code,
+            world.clan_b.code,
+        ],
+        "national_id": [world.person_b.national_id, world.person_b2.national_id],
+        "membership_id": [str(world.membership_b.pk)],
         "username": [world.officer_b.username, world.org_officer_b.username],
         "grant_id": [str(grant.pk)],
         "entry_id": [str(entry.pk)],
@@ -98,6 +114,10 @@ def foreign_values(world: World) -> dict[str, list[str]]:
             str(world.org_b.pk),
             str(world.officer_b.pk),
             str(entry.pk),
+            str(world.person_b.pk),
+            str(world.household_b.pk),
+            str(world.clan_b.pk),
+            str(world.membership_b.pk),
         ],
         "content_type_id": [str(ContentType.objects.get_for_model(AdminUnit).pk)],
         "app_label": ["geo"],
@@ -115,6 +135,11 @@ def markers(world: World) -> list[str]:
         world.school_b.code,
         world.officer_b.username,
         world.org_officer_b.username,
+        "Zeta",
+        world.household_b.code,
+        world.clan_b.code,
+        world.person_b.national_id,
+        world.person_b2.national_id,
     ]
 
 
@@ -140,6 +165,19 @@ def foreign_snapshot(world: World) -> dict[str, Any]:
             UnitSuccession.objects.filter(
                 Q(predecessor_id__in=units) | Q(successor_id__in=units)
             ).values()
+        ),
+        "persons": list(Person.objects.filter(village_id__in=units).order_by("pk").values()),
+        "status_changes": list(
+            PersonStatusChange.objects.filter(person__village_id__in=units).order_by("pk").values()
+        ),
+        "households": list(Household.objects.filter(village_id__in=units).order_by("pk").values()),
+        "clans": list(Clan.objects.filter(commune_id__in=units).order_by("pk").values()),
+        "memberships": list(
+            OrganisationMembership.objects.filter(
+                Q(person__village_id__in=units) | Q(organisation__in=orgs)
+            )
+            .order_by("pk")
+            .values()
         ),
         "audit": AuditEntry.objects.filter(Q(unit_id__in=units) | Q(organisation__in=orgs))
         .order_by("pk")
@@ -170,6 +208,21 @@ def intruder_body(world: World, *, api: bool) -> dict[str, Any]:
         "successors": [world.village_b.code] if api else world.village_b.code,
         "is_active": False,
         "note": "intrusion",
+        # the registers
+        "village": world.village_b.code,
+        "commune": b,
+        "household": world.household_b.code,
+        "clan": world.clan_b.code,
+        "national_id": world.person_b.national_id,
+        "representative": world.person_b.national_id,
+        "birth_date": "1990-01-20",
+        "sex": "female",
+        "ethnicity": "08",
+        "relation_to_head": "spouse",
+        "status": "deceased",
+        "position": "member",
+        "start_date": "2025-07-01",
+        "end_date": "2026-01-01",
     }
     return body
 

@@ -1,0 +1,82 @@
+# noqa: N999 -- the command is `hoctap import`, so the module is named import
+"""`hoctap import KIND FILE [--dry-run] [--errors OUT.csv]`: one file, all or nothing."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from hoctap.accounts.permissions import SYSTEM
+from hoctap.core import request_context
+from hoctap.core.errors import DomainError
+from hoctap.imports import services
+from hoctap.imports.kinds import kind_names
+
+ERRORS_SHOWN = 20
+
+
+class Command(BaseCommand):
+    help = "Import a CSV or XLSX file: every row checked first, then all written or none."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("kind", choices=kind_names(), help="What the file holds.")
+        parser.add_argument("file", type=Path, help="A CSV (UTF-8) or XLSX file.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check the file and print the counts only."
+        )
+        parser.add_argument(
+            "--errors", type=Path, metavar="OUT.csv", help="Write every error to this CSV file."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.perf_counter()
+        path: Path = options["file"]
+        kind = services.kind_get(options["kind"])
+        show_progress = sys.stderr.isatty()
+
+        def progress(rows: int) -> None:
+            if show_progress:
+                sys.stderr.write(f"\r{rows:,} rows checked")
+                sys.stderr.flush()
+
+        try:
+            stream = path.open("rb")
+        except OSError as exc:
+            raise CommandError(f"{path}: {exc.strerror}") from exc
+        with stream, request_context.bound(channel="cli"):
+            try:
+                result = services.import_file(
+                    actor=SYSTEM,
+                    kind=kind,
+                    stream=stream,
+                    dry_run=options["dry_run"],
+                    on_progress=progress,
+                )
+            except DomainError as exc:
+                raise CommandError(f"{exc.message} Nothing was written.") from exc
+            finally:
+                if show_progress:
+                    sys.stderr.write("\n")
+        if options["errors"] is not None:
+            options["errors"].write_bytes(services.errors_csv(result.errors))
+        if result.rejected:
+            for error in result.errors[:ERRORS_SHOWN]:
+                where = f"row {error.row}" + (f", column {error.column}" if error.column else "")
+                value = f" “{error.value}”" if error.value else ""
+                self.stderr.write(f"{where}{value}: {error.message}")
+            more = len(result.errors) - ERRORS_SHOWN
+            if more > 0:
+                self.stderr.write(f"... and {more} more")
+            raise CommandError(
+                f"rejected: {len(result.errors)} error(s) in {result.rows} rows; nothing written"
+            )
+        verb = "would create" if options["dry_run"] else "created"
+        self.stdout.write(
+            f"{verb} {result.created}, updated {result.updated}, unchanged {result.unchanged} "
+            f"({result.rows} rows, {time.perf_counter() - started:.2f} s)"
+            + (" — dry run, nothing written" if options["dry_run"] else "")
+        )
