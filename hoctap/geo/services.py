@@ -57,53 +57,52 @@ def _closure_rows(parents: Mapping[int, int | None]) -> list[tuple[int, int, int
     return rows
 
 
-@transaction.atomic
-def unit_closure_rebuild() -> int:
-    """Recompute `UnitClosure` from `AdminUnit.parent`. Returns the number of rows."""
-    parents = dict(AdminUnit.objects.values_list("id", "parent_id"))
+# UnitClosure or OrganisationClosure (and their node models): the same three columns.
+ClosureModel = type[Any]
+
+
+def _closure_rebuild(nodes: type[Any], closure: ClosureModel) -> int:
+    parents = dict(nodes.objects.values_list("id", "parent_id"))
     rows = _closure_rows(parents)
-    UnitClosure.objects.all().delete()
-    UnitClosure.objects.bulk_create(
-        (UnitClosure(ancestor_id=a, descendant_id=d, depth=n) for a, d, n in rows),
+    closure.objects.all().delete()
+    closure.objects.bulk_create(
+        (closure(ancestor_id=a, descendant_id=d, depth=n) for a, d, n in rows),
         batch_size=5000,
     )
     return len(rows)
+
+
+def _closure_add(closure: ClosureModel, node_id: int, parent_id: int | None) -> None:
+    """Rows for a new leaf: itself at depth 0 and its parent's ancestors one level deeper."""
+    rows = [closure(ancestor_id=node_id, descendant_id=node_id, depth=0)]
+    if parent_id is not None:
+        rows += [
+            closure(ancestor_id=a, descendant_id=node_id, depth=d + 1)
+            for a, d in closure.objects.filter(descendant_id=parent_id).values_list(
+                "ancestor_id", "depth"
+            )
+        ]
+    closure.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def unit_closure_rebuild() -> int:
+    """Recompute `UnitClosure` from `AdminUnit.parent`. Returns the number of rows."""
+    return _closure_rebuild(AdminUnit, UnitClosure)
 
 
 @transaction.atomic
 def organisation_closure_rebuild() -> int:
-    parents = dict(Organisation.objects.values_list("id", "parent_id"))
-    rows = _closure_rows(parents)
-    OrganisationClosure.objects.all().delete()
-    OrganisationClosure.objects.bulk_create(
-        (OrganisationClosure(ancestor_id=a, descendant_id=d, depth=n) for a, d, n in rows),
-        batch_size=5000,
-    )
-    return len(rows)
+    """Recompute `OrganisationClosure` from `Organisation.parent`."""
+    return _closure_rebuild(Organisation, OrganisationClosure)
 
 
 def _unit_closure_add(unit: AdminUnit) -> None:
-    rows = [UnitClosure(ancestor_id=unit.id, descendant_id=unit.id, depth=0)]
-    if unit.parent_id is not None:
-        rows += [
-            UnitClosure(ancestor_id=a, descendant_id=unit.id, depth=d + 1)
-            for a, d in UnitClosure.objects.filter(descendant_id=unit.parent_id).values_list(
-                "ancestor_id", "depth"
-            )
-        ]
-    UnitClosure.objects.bulk_create(rows)
+    _closure_add(UnitClosure, unit.id, unit.parent_id)
 
 
 def _organisation_closure_add(org: Organisation) -> None:
-    rows = [OrganisationClosure(ancestor_id=org.id, descendant_id=org.id, depth=0)]
-    if org.parent_id is not None:
-        rows += [
-            OrganisationClosure(ancestor_id=a, descendant_id=org.id, depth=d + 1)
-            for a, d in OrganisationClosure.objects.filter(descendant_id=org.parent_id).values_list(
-                "ancestor_id", "depth"
-            )
-        ]
-    OrganisationClosure.objects.bulk_create(rows)
+    _closure_add(OrganisationClosure, org.id, org.parent_id)
 
 
 def _organisation_closure_move(org: Organisation) -> None:

@@ -46,30 +46,32 @@ def _require_manage(actor: Any, unit_id: int) -> None:
         raise PermissionDenied(_("You may not change the registers here."))
 
 
-def _village(actor: Any, code: str, field: str = "village") -> AdminUnit:
+def _open_unit(actor: Any, code: str, field: str, level: int, wrong_level: str) -> AdminUnit:
+    """A visible, open unit of `level` by code, or a field error (hidden units look unknown)."""
     unit = AdminUnit.objects.filter(unit_visible_q(actor), code=(code or "").strip()).first()
     if unit is None:
         raise InvalidInput({field: _("Unknown unit code “%(code)s”.") % {"code": code or ""}})
-    if unit.level != UnitLevel.VILLAGE:
-        raise InvalidInput(
-            {field: _("%(code)s is not a village or residential group.") % {"code": unit.code}}
-        )
+    if unit.level != level:
+        raise InvalidInput({field: wrong_level % {"code": unit.code}})
     if unit.valid_to is not None:
         raise InvalidInput({field: _("The unit %(code)s is closed.") % {"code": unit.code}})
     return unit
+
+
+def _village(actor: Any, code: str, field: str = "village") -> AdminUnit:
+    return _open_unit(
+        actor, code, field, UnitLevel.VILLAGE, _("%(code)s is not a village or residential group.")
+    )
 
 
 def _commune(actor: Any, code: str, field: str = "commune") -> AdminUnit:
-    unit = AdminUnit.objects.filter(unit_visible_q(actor), code=(code or "").strip()).first()
-    if unit is None:
-        raise InvalidInput({field: _("Unknown unit code “%(code)s”.") % {"code": code or ""}})
-    if unit.level != UnitLevel.COMMUNE:
-        raise InvalidInput(
-            {field: _("%(code)s is not a commune, ward or special zone.") % {"code": unit.code}}
-        )
-    if unit.valid_to is not None:
-        raise InvalidInput({field: _("The unit %(code)s is closed.") % {"code": unit.code}})
-    return unit
+    return _open_unit(
+        actor,
+        code,
+        field,
+        UnitLevel.COMMUNE,
+        _("%(code)s is not a commune, ward or special zone."),
+    )
 
 
 def _household(actor: Any, code: str, field: str = "household") -> Household:
