@@ -14,9 +14,7 @@ from django.utils.translation import gettext as _
 
 from hoctap.accounts.permissions import scope_for
 from hoctap.accounts.roles import Perm
-from hoctap.audit.models import AuditEntry
-from hoctap.audit.services import audit_record, diff
-from hoctap.core import request_context
+from hoctap.audit.services import audit_record, audit_record_many, diff
 from hoctap.core.errors import Conflict, InvalidInput, PermissionDenied
 from hoctap.core.formatting import show_date
 from hoctap.core.text import fold
@@ -234,26 +232,17 @@ def units_load_official(*, actor: Any = None, province_code: str | None = None) 
     result.codes = [u.code for u in to_create + to_update]
     if to_create or to_update:
         unit_closure_rebuild()
-        ctx = request_context.current()
-        is_user = actor is not None and getattr(actor, "is_authenticated", False)
-        AuditEntry.objects.bulk_create(
-            (
-                AuditEntry(
-                    actor=actor if is_user else None,
-                    actor_label=actor.username if is_user else "system",
-                    action="unit.update_official" if u.code in changes else "unit.load_official",
-                    target_type="geo.adminunit",
-                    target_id=str(u.pk),
-                    target_label=str(u)[:255],
-                    changes=changes.get(u.code, {"name": u.name, "kind": u.kind}),
-                    unit_id=u.pk,
-                    request_id=ctx.request_id,
-                    ip_address=ctx.ip_address,
-                    channel=ctx.channel,
-                )
-                for u in to_create + to_update
-            ),
-            batch_size=2000,
+        audit_record_many(
+            actor=actor,
+            action="unit.load_official",
+            target_type="geo.adminunit",
+            items=((u.pk, str(u), {"name": u.name, "kind": u.kind}, u.pk, None) for u in to_create),
+        )
+        audit_record_many(
+            actor=actor,
+            action="unit.update_official",
+            target_type="geo.adminunit",
+            items=((u.pk, str(u), changes[u.code], u.pk, None) for u in to_update),
         )
     return result
 

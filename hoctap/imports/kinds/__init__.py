@@ -13,11 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils import timezone
 from django.utils.functional import Promise
 
-from hoctap.audit.models import AuditEntry
-from hoctap.core import request_context
+from hoctap.audit.services import audit_record_many
 from hoctap.imports.readers import Column
 
 
@@ -116,32 +114,5 @@ def audit_bulk(
     target_type: str,
     items: Iterable[tuple[Any, str, dict[str, Any], int | None, int | None]],
 ) -> None:
-    """One audit entry per (pk, label, changes, unit id, organisation id), in one bulk insert.
-
-    The same columns `audit_record` fills; call it inside the import's transaction, as
-    `units_load_official` does for its thousands of rows.
-    """
-    ctx = request_context.current()
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    now = timezone.now()
-    AuditEntry.objects.bulk_create(
-        (
-            AuditEntry(
-                created_at=now,
-                actor=actor if is_user else None,
-                actor_label=(actor.username if is_user else "system")[:150],
-                action=action,
-                target_type=target_type,
-                target_id=str(pk),
-                target_label=label[:255],
-                changes=changes,
-                unit_id=unit_id,
-                organisation_id=organisation_id,
-                request_id=ctx.request_id,
-                ip_address=ctx.ip_address,
-                channel=ctx.channel,
-            )
-            for pk, label, changes, unit_id, organisation_id in items
-        ),
-        batch_size=2000,
-    )
+    """One audit entry per imported record (see `hoctap.audit.services.audit_record_many`)."""
+    audit_record_many(actor=actor, action=action, target_type=target_type, items=items)
