@@ -113,7 +113,7 @@ def _batches(kind: ImportKind, stream: IO[bytes], errors: list[RowError]) -> Ite
         if missing:
             errors.extend(missing)
             continue
-        key = values[kind.key_column]
+        key = kind.key(values)
         if key in first_seen:
             errors.append(
                 row.error(

@@ -77,6 +77,10 @@ class ImportKind:
     columns: tuple[Column, ...] = ()
     batch_size: int = 2000
 
+    def key(self, values: dict[str, str]) -> str:
+        """The natural key of a row, unique in the file (by default the `key_column` cell)."""
+        return values[self.key_column]
+
     def start(self, *, actor: Any) -> Any:
         """A fresh context for one pass: lookups that fit in memory, the actor's scope."""
         raise NotImplementedError

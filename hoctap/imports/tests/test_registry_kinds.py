@@ -1,0 +1,263 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from hoctap.accounts.permissions import SYSTEM
+from hoctap.audit.models import AuditEntry
+from hoctap.imports import services
+from hoctap.imports.kinds import KINDS
+from hoctap.imports.tests.helpers import csv_bytes, located, xlsx_bytes
+from hoctap.registry.imports import clans, households, memberships, persons
+from hoctap.registry.models import (
+    Clan,
+    Household,
+    OrganisationMembership,
+    Person,
+    PersonStatusChange,
+)
+
+CLANS = "clan_code,name,commune_code"
+HOUSEHOLDS = "household_code,village_code,address,poverty_status,poverty_year,clan_code"
+PERSONS = (
+    "national_id,full_name,birth_date,sex,ethnicity,village_code,household_code,"
+    "relation_to_head,phone,eid_level,eid_linked_on"
+)
+
+
+def run(kind, stream, actor=SYSTEM):
+    return services.import_file(actor=actor, kind=kind, stream=stream)
+
+
+def counts():
+    return (
+        Clan.objects.count(),
+        Household.objects.count(),
+        Person.objects.count(),
+        PersonStatusChange.objects.count(),
+        OrganisationMembership.objects.count(),
+        AuditEntry.objects.count(),
+    )
+
+
+def test_the_registry_kinds_are_registered():
+    assert {"clans", "households", "persons", "memberships"} <= set(KINDS)
+
+
+@pytest.mark.django_db
+def test_clans_create_reimport_update(world):
+    lines = (CLANS, "HO-LY-A,Họ Lý Cốc Lếu,02647", "HO-VANG-B,Họ Vàng,04465")
+    result = run(clans, csv_bytes(*lines))
+    assert (result.created, result.errors) == (2, [])
+    before = counts()
+    again = run(clans, csv_bytes(*lines))
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert counts() == before
+    changed = run(clans, csv_bytes(CLANS, "HO-LY-A,Họ Lý,02647"))
+    assert (changed.updated, changed.unchanged) == (1, 0)
+    clan = Clan.objects.get(code="HO-LY-A")
+    entry = AuditEntry.objects.get(action="clan.update", target_id=str(clan.id))
+    assert entry.changes == {"name": ["Họ Lý Cốc Lếu", "Họ Lý"]}
+
+
+@pytest.mark.django_db
+def test_clans_bad_rows_and_scope(world):
+    before = counts()
+    result = run(
+        clans,
+        csv_bytes(CLANS, "HO-X,Họ X,99999", "HO-Y,,02647", "HO-A,A,02647", "HO-A,B,02647"),
+    )
+    assert located(result) == [
+        (2, "commune_code", "99999"),
+        (3, "name", ""),
+        (5, "clan_code", "HO-A"),
+    ]
+    assert counts() == before
+    outside = run(clans, csv_bytes(CLANS, "HO-Z,Họ Z,04465"), actor=world.officer_a)
+    assert located(outside) == [(2, "commune_code", "04465")]
+    assert "Unknown unit code" in outside.errors[0].message
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_households_good_and_bad(world):
+    va, vb = world.village_a.code, world.village_b.code
+    good = (
+        HOUSEHOLDS,
+        f"HH-A-002,{va},Số 2,poor,2025,HO-NGUYEN-A",
+        f"HH-A-003,{va},,,,",
+    )
+    result = run(households, csv_bytes(*good))
+    assert (result.created, result.errors) == (2, [])
+    assert Household.objects.get(code="HH-A-002").clan == world.clan_a
+    before = counts()
+    assert run(households, csv_bytes(*good)).unchanged == 2
+    assert counts() == before
+    bad = run(
+        households,
+        csv_bytes(
+            HOUSEHOLDS,
+            f"HH-A-001,{vb},,,,",  # household code used in another village
+            "HH-N,99999,,,,",  # unknown village
+            f"HH-P,{va},,poor,,",  # poverty without a year
+            f"HH-Q,{va},,,,HO-ZETA-B",  # clan of another commune
+        ),
+    )
+    assert located(bad) == [
+        (2, "household_code", "HH-A-001"),
+        (3, "village_code", "99999"),
+        (4, "poverty_year", ""),
+        (5, "clan_code", "HO-ZETA-B"),
+    ]
+    assert "used in another village" in bad.errors[0].message
+    assert counts() == before
+    changed = run(households, csv_bytes(HOUSEHOLDS, f"HH-A-003,{va},Số 3,near_poor,2025,"))
+    assert changed.updated == 1
+    household = Household.objects.get(code="HH-A-003")
+    entry = AuditEntry.objects.get(action="household.update", target_id=str(household.id))
+    assert entry.changes["poverty_status"] == ["none", "near_poor"]
+
+
+def _persons_rows(world):
+    va = world.village_a.code
+    return [
+        ["Số định danh", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Mã thôn", "Mã hộ",
+         "Quan hệ với chủ hộ", "Số điện thoại", "Mức định danh điện tử", "Ngày liên kết"],
+        ["010090001111", "Nguyễn Văn Cường", "15/04/1990", "Nam", "Kinh", va, "HH-A-001",
+         "child", "0912345678", "2", "01/03/2025"],
+        ["010195002222", "Lê Thị Dung", "1995-07-20", "female", "01", va, "", "", "", "", ""],
+    ]  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_persons_from_xlsx_with_vietnamese_headers_then_reimport_unchanged(world):
+    rows = _persons_rows(world)
+    result = run(persons, xlsx_bytes(rows))
+    assert (result.created, result.errors) == (2, [])
+    person = Person.objects.get(national_id="010090001111")
+    assert (person.sex, person.ethnicity, person.household, person.eid_level) == (
+        "male",
+        "01",
+        world.household_a,
+        "2",
+    )
+    assert person.status_changes.count() == 1
+    entry = AuditEntry.objects.get(action="person.create", target_id=str(person.id))
+    assert entry.changes["national_id"] == "********1111"
+    before = counts()
+    again = run(persons, xlsx_bytes(rows))
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_persons_from_csv_changed_row_is_updated_and_audited_masked(world):
+    header = ",".join(_persons_rows(world)[0])
+    line = ",".join(_persons_rows(world)[2])
+    assert run(persons, csv_bytes(header, line, bom=True)).created == 1
+    changed = run(persons, csv_bytes(header, line.replace("Lê Thị Dung", "Lê Thị Dũng")))
+    assert (changed.updated, changed.errors) == (1, [])
+    person = Person.objects.get(national_id="010195002222")
+    entry = AuditEntry.objects.get(action="person.update", target_id=str(person.id))
+    assert entry.changes == {"full_name": ["Lê Thị Dung", "Lê Thị Dũng"]}
+    assert "010195002222" not in entry.target_label
+    assert "********2222" in entry.target_label
+
+
+@pytest.mark.django_db
+def test_persons_bad_rows_name_row_and_column_and_write_nothing(world):
+    va, vb = world.village_a.code, world.village_b.code
+    future = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    before = counts()
+    result = run(
+        persons,
+        csv_bytes(
+            PERSONS,
+            f"010090001111,Một,1990-04-15,male,Kinh,{va},,,,,",
+            f"010090001111,Hai,1990-04-15,male,Kinh,{va},,,,,",  # same ID twice
+            f"010090001112,Ba,1991-04-15,male,Kinh,{va},,,,,",  # ID year ≠ birth year
+            f"010390001113,Bốn,{future},male,Kinh,{va},,,,,",  # birth date in the future
+            "010090001114,Năm,1990-04-15,male,Kinh,99999,,,,,",  # unknown village
+            f"010090001115,,1990-04-15,male,Kinh,{va},,,,,",  # empty required cell
+            f"010090001116,Bảy,1990-04-15,male,Kinh,{va},HH-ZETA-001,child,,,",  # other village
+            f"010090001117,Tám,1990-04-15,male,Kinh,{vb},,,,,",  # fine for SYSTEM
+        ),
+    )
+    found = located(result)
+    assert (3, "national_id", "010090001111") in found
+    assert (4, "national_id", "010090001112") in found
+    assert (5, "birth_date", future) in found
+    assert (6, "village_code", "99999") in found
+    assert (7, "full_name", "") in found
+    assert (8, "household_code", "HH-ZETA-001") in found
+    assert not [e for e in result.errors if e.row in (2, 9)]
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_persons_outside_the_scope_are_unknown(world):
+    vb = world.village_b.code
+    before = counts()
+    result = run(
+        persons,
+        csv_bytes(PERSONS, f"010090001117,Tám,1990-04-15,male,Kinh,{vb},,,,,"),
+        actor=world.officer_a,
+    )
+    assert located(result) == [(2, "village_code", vb)]
+    assert "Unknown unit code" in result.errors[0].message
+    assert counts() == before
+
+
+MEMBERSHIPS = "national_id,organisation_code,position,start_date,end_date"
+
+
+@pytest.mark.django_db
+def test_memberships_create_reimport_end_and_bad_rows(world):
+    good = (
+        "Số định danh,Mã tổ chức,Chức vụ,Từ ngày,Đến ngày",
+        "010085001234,THCS-A,giáo viên,01/09/2020,",
+        "010085001234,THCS-A,staff,2019-09-01,2020-08-31",
+        "010303004567,THCS-A,teacher,2024-09-01,",
+    )
+    result = run(memberships, csv_bytes(*good))
+    assert (result.created, result.errors) == (3, [])
+    before = counts()
+    again = run(memberships, csv_bytes(*good))
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert counts() == before
+    ended = run(
+        memberships, csv_bytes(MEMBERSHIPS, "010303004567,THCS-A,teacher,2024-09-01,2025-06-30")
+    )
+    assert (ended.updated, ended.errors) == (1, [])
+    entry = AuditEntry.objects.get(action="membership.update")
+    assert entry.changes == {"end_date": [None, "2025-06-30"]}
+    assert "010303004567" not in entry.target_label
+    before = counts()
+    bad = run(
+        memberships,
+        csv_bytes(
+            MEMBERSHIPS,
+            "999999999999,THCS-A,teacher,2024-09-01,",  # unknown person
+            "010085001234,NOPE,teacher,2024-09-01,",  # unknown organisation
+            "010085001234,THCS-A,captain,2024-09-01,",  # unknown position
+            "010085001234,THCS-A,teacher,2024-09-01,2020-01-01",  # end before start
+            "010085001234,THCS-A,teacher,2023-09-01,",  # already holds it (open)
+            "010085001234,HKH-B,member,2024-01-01,",
+            "010085001234,HKH-B,member,01/01/2024,",  # same membership twice
+        ),
+    )
+    assert located(bad) == [
+        (2, "national_id", "999999999999"),
+        (3, "organisation_code", "NOPE"),
+        (4, "position", "captain"),
+        (5, "end_date", "2020-01-01"),
+        (6, "organisation_code", "THCS-A"),
+        (8, "national_id", "010085001234"),
+    ]
+    assert counts() == before
+    outside = run(
+        memberships,
+        csv_bytes(MEMBERSHIPS, "015190009876,HKH-B,member,2025-01-01,"),
+        actor=world.officer_a,
+    )
+    assert located(outside)[0] == (2, "national_id", "015190009876")
