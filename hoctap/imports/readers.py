@@ -89,6 +89,11 @@ def map_header(
 def parse_date(value: str) -> datetime.date:
     """`YYYY-MM-DD` or `DD/MM/YYYY`; ValueError with a readable message otherwise."""
     text = value.strip()
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":  # the usual case, fast
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:
+            pass
     for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
             return datetime.datetime.strptime(text, pattern).date()  # noqa: DTZ007
@@ -111,7 +116,14 @@ def _cell_text(value: Any) -> str:
 
 
 def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
-    text = codecs.getreader("utf-8-sig")(stream, "strict")
+    # io.TextIOWrapper decodes in C, several times faster than a codecs reader; it is detached
+    # at the end so that closing it does not close the caller's stream
+    wrapped = isinstance(stream, io.BufferedIOBase | io.RawIOBase)
+    text: Any = (
+        io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
+        if wrapped
+        else codecs.getreader("utf-8-sig")(stream, "strict")
+    )
     try:
         for number, cells in enumerate(csv.reader(text), start=1):
             yield number, [c.strip() for c in cells]
@@ -121,6 +133,9 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
         ) from exc
     except csv.Error as exc:
         raise ImportFileError(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from exc
+    finally:
+        if wrapped:
+            text.detach()
 
 
 def _xlsx_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:

@@ -1,17 +1,19 @@
 """The import pipeline every register shares, and the import jobs of the web page.
 
-Two passes over the file, read lazily both times. The first checks every row (types,
-references, duplicates inside the file and against the database, the actor's scope) and writes
-nothing; if any row is wrong the import is rejected with every error. The second reads the file
-again and writes it in batches inside one transaction, with one audit entry per created or
-updated record: an error or a killed process half-way leaves the database as it was.
+The file is read once, lazily, in batches. Every row is checked (types, references, duplicates
+inside the file and against the database, the actor's scope); the preview stops there. An
+import writes each checked batch before reading the next, inside one transaction, and rolls the
+transaction back if any row was wrong, after checking the rest so that the report names every
+error: a rejected file, an error or a killed process half-way leaves the database as it was.
 See docs/adr/0011-import-pipeline.md.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -23,18 +25,9 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from hoctap.accounts.permissions import SYSTEM, scope_for
-from hoctap.audit.services import audit_record
+from hoctap.audit.services import audit_record, audit_record_many
 from hoctap.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from hoctap.imports.kinds import (
-    CREATE,
-    KINDS,
-    UNCHANGED,
-    UPDATE,
-    ImportKind,
-    Plan,
-    Row,
-    RowError,
-)
+from hoctap.imports.kinds import KINDS, Batch, ImportKind, RowError
 from hoctap.imports.models import ImportJob, ImportStatus
 from hoctap.imports.readers import ImportFileError, map_header, read_rows
 
@@ -57,15 +50,6 @@ class ImportResult:
     def rejected(self) -> bool:
         return bool(self.errors)
 
-    def count(self, plans: list[Plan]) -> None:
-        for plan in plans:
-            if plan.action == CREATE:
-                self.created += 1
-            elif plan.action == UPDATE:
-                self.updated += 1
-            else:
-                self.unchanged += 1
-
 
 def kind_get(name: str) -> ImportKind:
     kind = KINDS.get(name)
@@ -79,7 +63,7 @@ def kind_get(name: str) -> ImportKind:
     return kind
 
 
-def _batches(kind: ImportKind, stream: IO[bytes], errors: list[RowError]) -> Iterator[list[Row]]:
+def _batches(kind: ImportKind, stream: IO[bytes], errors: list[RowError]) -> Iterator[Batch]:
     """Rows in batches, with the problems a kind need not know about already in `errors`:
     the header, empty required cells, the same natural key twice in the file."""
     rows = read_rows(stream)
@@ -95,89 +79,102 @@ def _batches(kind: ImportKind, stream: IO[bytes], errors: list[RowError]) -> Ite
     if problems:
         errors.extend(RowError(1, column, value, message) for column, value, message in problems)
         return
-    required = [c.name for c in kind.columns if c.required and not c.blank]
+    names = [c.name for c in kind.columns]
+    width = len(names)
+    # the file's cells in the kind's column order; a column absent from the file reads as ""
+    present = [positions.get(name) for name in names]
+    complete = all(p is not None for p in present)
+    last = max(p for p in present if p is not None)
+    pick = operator.itemgetter(*[p if p is not None else 0 for p in present])
+    required = [(i, c.name) for i, c in enumerate(kind.columns) if c.required and not c.blank]
+    key_of = kind.key_of_cells()
     first_seen: dict[str, int] = {}  # natural key → row number: all that is kept per row
-    batch: list[Row] = []
-    for number, cells in rows:
-        if not any(cells):
-            continue
-        values = {
-            name: cells[index] if index < len(cells) else "" for name, index in positions.items()
-        }
-        for column in kind.columns:
-            values.setdefault(column.name, "")
-        row = Row(number, values)
-        missing = [
-            row.error(name, _("This field is required.")) for name in required if not values[name]
-        ]
+    batch: list[tuple[int, list[str]]] = []
+    size = kind.batch_size
+    for number, raw in rows:
+        if len(raw) > last and complete:
+            cells = list(pick(raw)) if width > 1 else [raw[present[0] or 0]]
+        else:
+            if not any(raw):
+                continue
+            cells = [raw[p] if p is not None and p < len(raw) else "" for p in present]
+        missing = [name for i, name in required if not cells[i]]
         if missing:
-            errors.extend(missing)
+            if any(raw):
+                errors.extend(
+                    RowError(number, name, "", _("This field is required.")) for name in missing
+                )
             continue
-        key = kind.key(values)
-        if key in first_seen:
+        key = key_of(cells)
+        seen = first_seen.setdefault(key, number)
+        if seen != number:
+            column = kind.key_column
             errors.append(
-                row.error(
-                    kind.key_column,
+                RowError(
+                    number,
+                    column,
+                    cells[names.index(column)] if column in names else key,
                     _("“%(key)s” appears twice in this file (first in row %(row)s).")
-                    % {"key": key, "row": first_seen[key]},
+                    % {"key": key, "row": seen},
                 )
             )
             continue
-        first_seen[key] = number
-        batch.append(row)
-        if len(batch) >= kind.batch_size:
-            yield batch
+        batch.append((number, cells))
+        if len(batch) >= size:
+            yield Batch(rows=batch)
             batch = []
     if batch:
-        yield batch
+        yield Batch(rows=batch)
 
 
-def _pass(
+def _run(
     *,
     actor: Any,
     kind: ImportKind,
     stream: IO[bytes],
-    result: ImportResult,
     write: bool,
     on_progress: Progress | None,
-) -> None:
+) -> ImportResult:
+    """Read the file once, checking every batch; when `write`, write each batch as long as no
+    row so far was wrong (the caller's transaction is rolled back if one was)."""
+    result = ImportResult(kind=kind.name)
     ctx = kind.start(actor=actor)
     stream.seek(0)
     try:
         for batch in _batches(kind, stream, result.errors):
-            plans, errors = kind.check(ctx, batch)
-            result.rows += len(batch)
-            if write:
-                if errors:
-                    # the database changed between the passes: stop, roll everything back
-                    raise Conflict(
-                        _("The data changed while importing (row %(row)s: %(message)s).")
-                        % {"row": errors[0].row, "message": errors[0].message}
-                    )
-                kind.write(ctx, [p for p in plans if p.action != UNCHANGED])
-            result.errors.extend(errors)
-            result.count(plans)
+            kind.check_batch(ctx, batch)
+            result.rows += len(batch.rows)
+            result.created += len(batch.creates)
+            result.updated += len(batch.updates)
+            result.unchanged += batch.unchanged
+            result.errors.extend(batch.errors)
+            if write and not result.errors:
+                kind.write_batch(ctx, batch)
             if on_progress is not None:
                 on_progress(result.rows)
-        if write:
+        if write and not result.errors:
             kind.finish(ctx)
     except ImportFileError as exc:
-        if write:
-            raise
         result.errors.append(RowError(0, "", "", exc.message))
     # the pipeline's own errors of a batch come before the kind's: show them in sheet order
     result.errors.sort(key=lambda e: e.row)
+    return result
 
 
 def import_check(
     *, actor: Any, kind: ImportKind, stream: IO[bytes], on_progress: Progress | None = None
 ) -> ImportResult:
-    """The validation pass alone (the preview): counts what would happen, writes nothing."""
-    result = ImportResult(kind=kind.name)
-    _pass(
-        actor=actor, kind=kind, stream=stream, result=result, write=False, on_progress=on_progress
-    )
-    return result
+    """Check the whole file (the preview): counts what would happen, writes nothing."""
+    return _run(actor=actor, kind=kind, stream=stream, write=False, on_progress=on_progress)
+
+
+def _file_digest(stream: IO[bytes]) -> str:
+    stream.seek(0)
+    digest = hashlib.sha256()
+    while chunk := stream.read(1 << 20):
+        digest.update(chunk)
+    stream.seek(0)
+    return digest.hexdigest()
 
 
 def import_file(
@@ -186,18 +183,50 @@ def import_file(
     kind: ImportKind,
     stream: IO[bytes],
     dry_run: bool = False,
+    file_name: str = "",
     on_progress: Progress | None = None,
 ) -> ImportResult:
-    """Check the whole file; when every row is right (and not `dry_run`), write it all in one
-    transaction. A rejected import has `errors` and wrote nothing."""
+    """Check the whole file and, unless `dry_run`, write it in one transaction that is kept
+    only if every row was right. A rejected import has `errors` and wrote nothing.
+
+    The import itself gets one audit entry (who, which file and its SHA-256, the counts);
+    records created by a big register's import are audited by that entry, and every updated
+    record by its own entry with the changes (see docs/adr/0011-import-pipeline.md)."""
     if scope_for(actor, kind.permission).is_empty:
         raise PermissionDenied(_("You may not import %(kind)s.") % {"kind": kind.label})
-    checked = import_check(actor=actor, kind=kind, stream=stream, on_progress=on_progress)
-    if checked.rejected or dry_run:
-        return checked
-    result = ImportResult(kind=kind.name)
+    if dry_run:
+        return import_check(actor=actor, kind=kind, stream=stream, on_progress=on_progress)
+    digest = _file_digest(stream)
     with transaction.atomic():
-        _pass(actor=actor, kind=kind, stream=stream, result=result, write=True, on_progress=None)
+        result = _run(actor=actor, kind=kind, stream=stream, write=True, on_progress=on_progress)
+        if result.rejected:
+            transaction.set_rollback(True)
+            return result
+        if not (result.created or result.updated):
+            result.written = True  # nothing to write: every row was already as in the file
+            return result
+        audit_record_many(
+            actor=actor,
+            action=f"{kind.name}.import",
+            target_type="imports.file",
+            items=[
+                (
+                    digest[:64],
+                    file_name or getattr(stream, "name", "") or kind.name,
+                    {
+                        "kind": kind.name,
+                        "file": file_name or str(getattr(stream, "name", "")),
+                        "sha256": digest,
+                        "rows": result.rows,
+                        "created": result.created,
+                        "updated": result.updated,
+                        "unchanged": result.unchanged,
+                    },
+                    _home_unit_id(actor, kind),
+                    None,
+                )
+            ],
+        )
     result.written = True
     return result
 
@@ -323,7 +352,11 @@ def import_run(*, job_id: int) -> ImportJob:
     try:
         with job.file.open("rb") as stream:
             result = import_file(
-                actor=_actor_of(job), kind=kind, stream=stream, on_progress=progress
+                actor=_actor_of(job),
+                kind=kind,
+                stream=stream,
+                file_name=job.file_name,
+                on_progress=progress,
             )
     except Exception as exc:
         # DomainError (e.g. the data changed since the preview) or a crash: nothing written

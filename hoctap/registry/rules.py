@@ -27,6 +27,13 @@ T = TypeVar("T")
 RECORD_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 PHONE = re.compile(r"^\+?[0-9]{8,15}$")
 EARLIEST_BIRTH = datetime.date(1900, 1, 1)
+# the choices as sets, once: `TextChoices.values` builds a new list at every call
+SEXES = frozenset(SexChoice.values)
+RELATIONS = frozenset(RelationToHead.values)
+EID_LEVELS = frozenset(EidLevel.values)
+STATUSES = frozenset(PersonStatus.values)
+POVERTY_STATUSES = frozenset(PovertyStatus.values)
+POSITIONS = frozenset(Position.values)
 
 
 class ErrorCollector:
@@ -79,10 +86,12 @@ def clean_name(value: str, field: str = "name", max_length: int = 200) -> str:
     return value
 
 
-def clean_birth_date(value: datetime.date | None) -> datetime.date:
+def clean_birth_date(
+    value: datetime.date | None, *, today: datetime.date | None = None
+) -> datetime.date:
     if value is None:
         raise InvalidInput({"birth_date": _("This field is required.")})
-    if value > timezone.localdate():
+    if value > (today or timezone.localdate()):
         raise InvalidInput({"birth_date": _("The birth date is in the future.")})
     if value < EARLIEST_BIRTH:
         raise InvalidInput(
@@ -95,7 +104,7 @@ def clean_birth_date(value: datetime.date | None) -> datetime.date:
 
 
 def clean_sex(value: str) -> str:
-    if value not in SexChoice.values:
+    if value not in SEXES:
         raise InvalidInput({"sex": _("Sex must be male or female.")})
     return value
 
@@ -133,7 +142,7 @@ def clean_relation(value: str, *, has_household: bool) -> str:
         if value:
             raise InvalidInput({"relation_to_head": _("A relation to the head needs a household.")})
         return ""
-    if value not in RelationToHead.values:
+    if value not in RELATIONS:
         raise InvalidInput(
             {"relation_to_head": _("Give the relation to the head of the household.")}
         )
@@ -141,16 +150,20 @@ def clean_relation(value: str, *, has_household: bool) -> str:
 
 
 def clean_eid(
-    level: str, linked_on: datetime.date | None, *, birth_date: datetime.date | None
+    level: str,
+    linked_on: datetime.date | None,
+    *,
+    birth_date: datetime.date | None,
+    today: datetime.date | None = None,
 ) -> tuple[str, datetime.date | None]:
-    if level not in EidLevel.values:
+    if level not in EID_LEVELS:
         raise InvalidInput({"eid_level": _("The e-ID level must be none, 1 or 2.")})
     if linked_on is not None:
         if level == EidLevel.NONE:
             raise InvalidInput(
                 {"eid_linked_on": _("Only a person with an e-ID account can have it linked.")}
             )
-        if linked_on > timezone.localdate():
+        if linked_on > (today or timezone.localdate()):
             raise InvalidInput({"eid_linked_on": _("The date is in the future.")})
         if birth_date is not None and linked_on < birth_date:
             raise InvalidInput({"eid_linked_on": _("The date is before the birth date.")})
@@ -158,13 +171,13 @@ def clean_eid(
 
 
 def clean_status(value: str) -> str:
-    if value not in PersonStatus.values:
+    if value not in STATUSES:
         raise InvalidInput({"status": _("Unknown status “%(value)s”.") % {"value": value}})
     return value
 
 
 def clean_poverty(status: str, year: int | None) -> tuple[str, int | None]:
-    if status not in PovertyStatus.values:
+    if status not in POVERTY_STATUSES:
         raise InvalidInput(
             {"poverty_status": _("The poverty status must be none, near_poor or poor.")}
         )
@@ -180,7 +193,7 @@ def clean_poverty(status: str, year: int | None) -> tuple[str, int | None]:
 
 
 def clean_position(value: str) -> str:
-    if value not in Position.values:
+    if value not in POSITIONS:
         raise InvalidInput({"position": _("Unknown position “%(value)s”.") % {"value": value}})
     return value
 

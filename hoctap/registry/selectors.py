@@ -76,8 +76,13 @@ def person_get(*, actor: Any, national_id: str) -> Person:
     return person
 
 
-def person_history(*, person: Person) -> QuerySet[PersonStatusChange]:
-    return PersonStatusChange.objects.filter(person=person).order_by("on", "id")
+def person_history(*, person: Person) -> list[PersonStatusChange]:
+    """Every status the person has had, oldest first. Until the status first changes there is
+    no history row (a million imported persons write none): the one status is on the person."""
+    changes = list(PersonStatusChange.objects.filter(person=person).order_by("on", "id"))
+    return changes or [
+        PersonStatusChange(person=person, status=person.status, on=person.status_since)
+    ]
 
 
 def can_view_national_id(actor: Any, person: Person) -> bool:

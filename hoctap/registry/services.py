@@ -254,8 +254,8 @@ def person_create(
     if since > timezone.localdate() or since < fields["birth_date"]:
         raise InvalidInput({"status_since": _("The date must lie between birth and today.")})
     _require_manage(actor, fields["village"].id)
+    # no history row yet: the status and its date are on the person until it first changes
     person = Person.objects.create(**fields, status=PersonStatus.LIVING_HERE, status_since=since)
-    PersonStatusChange.objects.create(person=person, status=PersonStatus.LIVING_HERE, on=since)
     audit_record(
         actor=actor,
         action="person.create",
@@ -364,6 +364,12 @@ def person_change_status(
     check.raise_if_any()
     assert new_status is not None
     before = {"status": person.status, "status_since": person.status_since}
+    if not PersonStatusChange.objects.filter(person=person).exists():
+        # The first change: the history starts with the status the person was registered with
+        # (registering a person, one by one or a million by import, writes no history row).
+        PersonStatusChange.objects.create(
+            person=person, status=person.status, on=person.status_since
+        )
     person.status, person.status_since = new_status, day
     person.save(update_fields=["status", "status_since", "updated_at"])
     PersonStatusChange.objects.create(person=person, status=new_status, on=day, note=note)

@@ -3,13 +3,14 @@
 A kind says which columns its files have (with their Vietnamese aliases), how to check a batch
 of rows against the database and against the rows before it, and how to write a checked batch.
 The pipeline in `hoctap.imports.services` does everything else: reading CSV/XLSX, headers,
-empty required cells, duplicates of the natural key inside the file, the two passes, the one
-transaction, counts, the error report. See docs/how-to/add-an-import-kind.md.
+empty required cells, duplicates of the natural key inside the file, the one transaction
+(rolled back when any row is wrong), counts, the error report.
+See docs/how-to/add-an-import-kind.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,12 +63,48 @@ class Plan:
     changes: dict[str, list[Any]] = field(default_factory=dict)
 
 
-class ImportKind:
-    """Base of every kind. Subclasses set the class attributes and implement the three hooks.
+@dataclass
+class Update:
+    """A record a row changes: its id, what the audit entry shows, and the new stored values."""
 
-    `check` is called twice per batch: in the validation pass (nothing written, the context
-    remembers the keys of the rows before so that later rows may refer to them) and again in
-    the write pass inside the transaction, where it gives the plans that `write` carries out.
+    id: int
+    label: str
+    unit_id: int | None
+    values: tuple[Any, ...]
+    changes: dict[str, list[Any]]
+
+
+@dataclass
+class Batch:
+    """A few thousand rows on their way through the pipeline, and what checking them found.
+
+    `rows` are (sheet row number, cells in the order of the kind's `columns`, "" when empty).
+    A kind's `check_batch` fills the rest: `creates` (new records, in whatever form its
+    `write_batch` inserts them), `updates`, the count of `unchanged` rows, and `errors`.
+    """
+
+    rows: list[tuple[int, list[str]]]
+    creates: list[Any] = field(default_factory=list)
+    updates: list[Any] = field(default_factory=list)
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    plans: list[Plan] = field(default_factory=list)  # the row-by-row kinds' plans
+
+
+class ImportKind:
+    """Base of every kind. Subclasses set the class attributes and implement the hooks.
+
+    There are two ways to write a kind. A small register implements `check` and `write` on
+    `Row`s and `Plan`s (one object per row, one audit entry per created record): simple, and
+    fast enough for a few thousand rows. A big register (persons, households: a million rows)
+    overrides `check_batch` and `write_batch` and works on plain cell lists and value tuples,
+    writing with `hoctap.core.bulk`; its created records are audited by the import's own
+    entry. The pipeline only calls `start`, `check_batch`, `write_batch` and `finish`.
+
+    The pipeline reads the file once. When it writes, it checks a batch and writes it before
+    reading the next, inside one transaction that it rolls back if any row was wrong: so a
+    check sees the rows of the earlier batches in the database, and the context must remember
+    what later rows of the same file may refer to when nothing is written (the preview).
     """
 
     name: str = ""
@@ -81,17 +118,41 @@ class ImportKind:
         """The natural key of a row, unique in the file (by default the `key_column` cell)."""
         return values[self.key_column]
 
+    def key_of_cells(self) -> Callable[[list[str]], str]:
+        """The natural key from a row's cells (in `columns` order), fast: called per row."""
+        names = [c.name for c in self.columns]
+        if type(self).key is ImportKind.key:
+            position = names.index(self.key_column)
+            return lambda cells: cells[position]
+        return lambda cells: self.key(dict(zip(names, cells, strict=True)))
+
     def start(self, *, actor: Any) -> Any:
-        """A fresh context for one pass: lookups that fit in memory, the actor's scope."""
+        """A fresh context for one run: lookups that fit in memory, the actor's scope."""
         raise NotImplementedError
 
     def check(self, ctx: Any, rows: Sequence[Row]) -> tuple[list[Plan], list[RowError]]:
-        """Plans for the valid rows, errors for the others. Never writes."""
+        """Row-by-row kinds: plans for the valid rows, errors for the others. Never writes."""
         raise NotImplementedError
 
     def write(self, ctx: Any, plans: Sequence[Plan]) -> None:
-        """Carry out the create/update plans of one batch (bulk), with their audit entries."""
+        """Row-by-row kinds: carry out the create/update plans of one batch, with audit."""
         raise NotImplementedError
+
+    def check_batch(self, ctx: Any, batch: Batch) -> None:
+        """Check a batch: fill `batch` with what writing it would do, and its errors."""
+        names = [c.name for c in self.columns]
+        rows = [Row(number, dict(zip(names, cells, strict=True))) for number, cells in batch.rows]
+        plans, errors = self.check(ctx, rows)
+        batch.errors.extend(errors)
+        batch.plans = [p for p in plans if p.action != UNCHANGED]
+        batch.unchanged += len(plans) - len(batch.plans)
+        batch.creates = [p for p in batch.plans if p.action == CREATE]
+        batch.updates = [p for p in batch.plans if p.action == UPDATE]
+
+    def write_batch(self, ctx: Any, batch: Batch) -> None:
+        """Write a checked batch without errors (creates and updates, with their audit)."""
+        if batch.plans:
+            self.write(ctx, batch.plans)
 
     def finish(self, ctx: Any) -> None:
         """After the last batch, still inside the transaction (e.g. rebuild a closure table)."""

@@ -37,10 +37,14 @@ class Command(BaseCommand):
         path: Path = options["file"]
         kind = services.kind_get(options["kind"])
         show_progress = sys.stderr.isatty()
+        size = path.stat().st_size if path.exists() else 0
 
         def progress(rows: int) -> None:
             if show_progress:
-                sys.stderr.write(f"\r{rows:,} rows checked")
+                # the reader runs ahead of the rows by its buffer: the share read is close enough
+                share = min(stream.tell() / size, 1.0) if size else 1.0
+                bar = "#" * int(share * 30)
+                sys.stderr.write(f"\r[{bar:<30}] {share:4.0%}  {rows:,} rows")
                 sys.stderr.flush()
 
         try:
@@ -54,6 +58,7 @@ class Command(BaseCommand):
                     kind=kind,
                     stream=stream,
                     dry_run=options["dry_run"],
+                    file_name=path.name,
                     on_progress=progress,
                 )
             except DomainError as exc:

@@ -1,0 +1,79 @@
+"""Writing many rows at the speed of the database: plain `executemany` on SQLite, `COPY` on
+PostgreSQL. For imports and generated data of a million rows, where building a model object per
+row (what `bulk_create` does) costs more than the insert itself.
+
+The rows are tuples of values already in their stored form: strings for dates and times
+(`stored_date`, `stored_now`), ids for foreign keys. Nothing here validates: the caller has
+checked every row against the same rules as the model's services. Call inside a transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection, models
+from django.utils import timezone
+
+
+def _columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
+    meta = model._meta
+    columns = [getattr(meta.get_field(name), "column", None) for name in fields]
+    if None in columns:
+        raise ValueError(f"not concrete fields of {meta.label}: {fields}")
+    return [connection.ops.quote_name(str(column)) for column in columns]
+
+
+def stored_now() -> Any:
+    """The current time as the database stores a `DateTimeField` (aware, in UTC)."""
+    return connection.ops.adapt_datetimefield_value(timezone.now())
+
+
+def stored_date(value: datetime.date | None) -> str | None:
+    """A date as both databases accept it in a plain row: `YYYY-MM-DD`."""
+    return None if value is None else value.isoformat()
+
+
+def bulk_insert(
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """Insert `rows` (values in `fields` order) into the model's table, without ids back."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(_columns(model, fields))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor  # the psycopg cursor: COPY is not in the DB-API
+            with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            # identifiers come from the model's meta, quoted; values are parameters
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+            cursor.executemany(sql, rows)  # type: ignore[arg-type]  # any iterable will do
+
+
+def bulk_update(
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """Set `fields` of existing records: each row is (values in `fields` order..., pk)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    assignments = ", ".join(f"{column} = %s" for column in _columns(model, fields))
+    pk = _columns(model, [model._meta.pk.name])[0]
+    with connection.cursor() as cursor:
+        sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608 (quoted names)
+        cursor.executemany(sql, rows)  # type: ignore[arg-type]
+
+
+def ids_by_key(model: type[models.Model], key_field: str, keys: Sequence[str]) -> dict[str, int]:
+    """`{key: id}` for the records whose `key_field` is one of `keys` (e.g. just inserted)."""
+    found: dict[str, int] = {}
+    for start in range(0, len(keys), 5000):
+        chunk = keys[start : start + 5000]
+        found.update(
+            model._default_manager.filter(**{f"{key_field}__in": chunk}).values_list(
+                key_field, "pk"
+            )
+        )
+    return found
