@@ -125,8 +125,9 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
         else codecs.getreader("utf-8-sig")(stream, "strict")
     )
     try:
+        strip = str.strip
         for number, cells in enumerate(csv.reader(text), start=1):
-            yield number, [c.strip() for c in cells]
+            yield number, list(map(strip, cells))
     except UnicodeDecodeError as exc:
         raise ImportFileError(
             _("The file is neither a CSV file in UTF-8 nor an XLSX workbook.")
