@@ -264,3 +264,84 @@ def test_memberships_create_reimport_end_and_bad_rows(world):
         actor=world.officer_a,
     )
     assert located(outside)[0] == (2, "national_id", "015190009876")
+
+
+def _person_line(number: str, name: str, village: str, born: str = "1990-04-15") -> str:
+    return f"{number},{name},{born},male,Kinh,{village},,,,,"
+
+
+@pytest.mark.django_db
+def test_a_wrong_row_after_batches_were_written_rolls_them_all_back(world, monkeypatch):
+    # batches of 2: the first two batches are written before the wrong row is read
+    monkeypatch.setattr(persons, "batch_size", 2)
+    va = world.village_a.code
+    good = [_person_line(f"0100900010{i:02d}", f"Người Thứ {i}", va) for i in range(5)]
+    before = counts()
+    result = run(persons, csv_bytes(PERSONS, *good, _person_line("0100900019", "Sai", va)))
+    assert [(e.row, e.column) for e in result.errors] == [(7, "national_id")]
+    assert "12 digits" in result.errors[0].message
+    assert (result.created, result.written) == (5, False)
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_a_persons_import_killed_half_way_leaves_the_database_as_it_was(world, monkeypatch):
+    monkeypatch.setattr(persons, "batch_size", 2)
+    original = type(persons).write_batch
+    calls = []
+
+    def dying_write(self, ctx, batch):
+        calls.append(len(batch.creates))
+        original(self, ctx, batch)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # the operator's Ctrl-C, or a kill: no clean-up of ours runs
+
+    monkeypatch.setattr(type(persons), "write_batch", dying_write)
+    va = world.village_a.code
+    good = [_person_line(f"0100900020{i:02d}", f"Người Thứ {i}", va) for i in range(5)]
+    before = counts()
+    with pytest.raises(KeyboardInterrupt):
+        run(persons, csv_bytes(PERSONS, *good))
+    assert calls == [2, 2]
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_the_preview_and_a_dry_run_write_nothing_but_count_what_would_happen(world):
+    va = world.village_a.code
+    lines = (PERSONS, _person_line("010090003001", "Hà Văn Mới", va))
+    before = counts()
+    checked = services.import_check(actor=SYSTEM, kind=persons, stream=csv_bytes(*lines))
+    dry = services.import_file(actor=SYSTEM, kind=persons, stream=csv_bytes(*lines), dry_run=True)
+    assert (checked.created, checked.written, dry.created, dry.written) == (1, False, 1, False)
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_a_changed_person_is_compared_field_by_field_and_moves_village(world):
+    va, vb = world.village_a.code, world.village_b.code
+    assert run(persons, csv_bytes(PERSONS, _person_line("010090004001", "Lò Văn Páo", va))).created
+    again = run(persons, csv_bytes(PERSONS, _person_line("010090004001", "Lò Văn Páo", va)))
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
+    # the system actor manages both communes: the person moves to village B
+    moved = run(persons, csv_bytes(PERSONS, _person_line("010090004001", "Lò Văn Páo", vb)))
+    assert (moved.updated, moved.errors) == (1, [])
+    person = Person.objects.get(national_id="010090004001")
+    assert person.village_id == world.village_b.id
+    entry = AuditEntry.objects.get(action="person.update", target_id=str(person.id))
+    assert entry.changes == {"village": [va, vb]}
+
+
+@pytest.mark.django_db
+def test_an_officer_cannot_overwrite_a_person_registered_elsewhere(world):
+    b = world.person_b
+    line = (
+        f"{b.national_id},Tên Mới,{b.birth_date.isoformat()},{b.sex},Kinh,"
+        f"{world.village_a.code},,,,,"
+    )
+    before = counts()
+    result = run(persons, csv_bytes(PERSONS, line), actor=world.officer_a)
+    assert [(e.column, e.message) for e in result.errors] == [
+        ("national_id", "A person with this ID number is already registered.")
+    ]
+    assert counts() == before

@@ -1,0 +1,39 @@
+"""The bulk writer stores values exactly as the ORM would read them back, on either database."""
+
+import datetime
+
+import pytest
+from django.db import transaction
+
+from hoctap.core import bulk
+from hoctap.registry.models import Clan
+
+
+@pytest.mark.django_db
+def test_bulk_insert_and_update_round_trip_through_the_orm(world):
+    now = bulk.stored_now()
+    commune = world.commune_a.id
+    rows = [(f"BULK-{n}", f"Họ Thứ {n}", f"ho thu {n}", commune, now, now) for n in range(3)]
+    fields = ("code", "name", "search_name", "commune", "created_at", "updated_at")
+    with transaction.atomic():
+        bulk.bulk_insert(Clan, fields, rows)
+    clans = list(Clan.objects.filter(code__startswith="BULK-").order_by("code"))
+    assert [(c.name, c.commune_id) for c in clans] == [(f"Họ Thứ {n}", commune) for n in range(3)]
+    assert all(isinstance(c.created_at, datetime.datetime) and c.created_at.tzinfo for c in clans)
+    ids = bulk.ids_by_key(Clan, "code", ["BULK-0", "BULK-2", "NOT-THERE"])
+    assert ids == {"BULK-0": clans[0].id, "BULK-2": clans[2].id}
+    with transaction.atomic():
+        bulk.bulk_update(Clan, ("name", "search_name"), [("Họ Mới", "ho moi", clans[1].id)])
+    clans[1].refresh_from_db()
+    clans[0].refresh_from_db()
+    assert (clans[1].name, clans[0].name) == ("Họ Mới", "Họ Thứ 0")
+
+
+def test_fields_that_are_not_columns_are_refused():
+    with pytest.raises(ValueError, match="not concrete fields"):
+        bulk.bulk_insert(Clan, ("households",), [])
+
+
+def test_stored_date_is_iso():
+    assert bulk.stored_date(datetime.date(2026, 11, 22)) == "2026-11-22"
+    assert bulk.stored_date(None) is None
