@@ -199,13 +199,14 @@ def _audit_target(actor: Any, within_unit_code: str | None) -> AdminUnit | None:
     return None
 
 
-def _audited_filters(filters: dict[str, Any]) -> dict[str, Any]:
-    """The filters as the audit log keeps them: set ones only, a searched number masked."""
+def _audited_filters(filters: dict[str, Any]) -> list[str]:
+    """The filters as the audit log keeps them (`["q=nguyen van", "within_unit_code=02647"]`):
+    set ones only, a searched ID number masked."""
     kept = {key: value for key, value in filters.items() if value not in (None, "", False)}
     q = kept.get("q")
     if isinstance(q, str) and q.strip().isdigit():
         kept["q"] = mask_national_id(q.strip())
-    return kept
+    return [f"{key}={value}" for key, value in sorted(kept.items())]
 
 
 @transaction.atomic

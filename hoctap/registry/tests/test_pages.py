@@ -115,9 +115,7 @@ def test_person_list_filters_by_status_and_unit(world: World, as_user: AsUser) -
     assert "Lù Thị Zeta" in in_b
     assert "Nguyễn Văn An" not in in_b
     # the officer of commune A filtering on commune B sees nothing, not commune B
-    assert "Zeta" not in _text(
-        as_user(world.officer_a).get(url, {"within": world.commune_b.code})
-    )
+    assert "Zeta" not in _text(as_user(world.officer_a).get(url, {"within": world.commune_b.code}))
 
 
 def test_person_list_query_count_does_not_grow_with_rows(
@@ -323,9 +321,7 @@ def test_household_detail_lists_members_head_and_clan(world: World, as_user: AsU
     assert page.index("Nguyễn Văn An") < page.index("Trần Thị Bình")  # the head first
 
 
-def test_clan_detail_lists_households_and_the_representative(
-    world: World, as_user: AsUser
-) -> None:
+def test_clan_detail_lists_households_and_the_representative(world: World, as_user: AsUser) -> None:
     services.clan_update(
         actor=SYSTEM, clan=world.clan_a, representative_national_id=world.person_a.national_id
     )
@@ -342,9 +338,7 @@ def test_clan_detail_lists_households_and_the_representative(
 def test_membership_detail(world: World, as_user: AsUser) -> None:
     membership = _membership_a(world)
     page = _text(
-        as_user(world.officer_a).get(
-            reverse("registry:membership_detail", args=[membership.pk])
-        )
+        as_user(world.officer_a).get(reverse("registry:membership_detail", args=[membership.pk]))
     )
     assert "Nguyễn Văn An" in page
     assert world.org_a.name in page
