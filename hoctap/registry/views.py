@@ -9,11 +9,14 @@ access logs (ADR 0010). ID numbers are shown masked; the full number only throug
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -59,21 +62,6 @@ def _require_manage(user: Any, unit_id: int | None) -> None:
         raise PermissionDenied
 
 
-def _list_context(request: HttpRequest, form: RegisterFilterForm, records: Any) -> dict[str, Any]:
-    """What every register list shows: the filters, the page, the add button and the exports
-    (their links carry the list's filters)."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("full", None)
-    return {
-        "form": form,
-        "page": page_of(request, records),
-        "can_create": permissions.can_manage_somewhere(request.user),
-        "export_query": query.urlencode(),
-        "can_export_full": permissions.can_see_personal_ids_somewhere(request.user),
-    }
-
-
 def _record_audit(user: Any, record: Any) -> list[Any] | None:
     """The latest audit entries about this record the user may read (None: no audit right)."""
     if not has_permission_somewhere(user, Perm.VIEW_AUDIT):
@@ -82,8 +70,54 @@ def _record_audit(user: Any, record: Any) -> list[Any] | None:
     return list(entries[:AUDIT_ENTRIES_SHOWN])
 
 
-def _export(request: HttpRequest, register: str, form: RegisterFilterForm, fmt: str) -> Any:
+@dataclass(frozen=True)
+class RegisterList:
+    filter_form: type[RegisterFilterForm]
+    records: Callable[..., QuerySet[Any]]  # the scoped selector, called with the form's filters
+    template: str
+
+
+LISTS = {
+    "persons": RegisterList(PersonFilterForm, selectors.person_list, "registry/person_list.html"),
+    "households": RegisterList(
+        HouseholdFilterForm, selectors.household_list, "registry/household_list.html"
+    ),
+    "clans": RegisterList(ClanFilterForm, selectors.clan_list, "registry/clan_list.html"),
+    "memberships": RegisterList(
+        MembershipFilterForm, selectors.membership_search, "registry/membership_list.html"
+    ),
+}
+
+
+@login_required
+@require_safe
+def register_list(request: HttpRequest, register: str) -> HttpResponse:
+    """The list of one register (`register` comes from the URL pattern), filtered and paged."""
     _require_view(request.user)
+    spec = LISTS[register]
+    form = spec.filter_form(request.GET or None)
+    records = spec.records(actor=request.user, **form.selector_arguments())
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("full", None)
+    context = {
+        "form": form,
+        "page": page_of(request, records),
+        "can_create": permissions.can_manage_somewhere(request.user),
+        "export_query": query.urlencode(),
+        "can_export_full": permissions.can_see_personal_ids_somewhere(request.user),
+    }
+    return render(request, spec.template, context)
+
+
+@login_required
+@require_safe
+@domain_errors_as_http
+def register_export(request: HttpRequest, register: str, fmt: str) -> Any:
+    """The list as CSV (streamed) or XLSX, with the list's filters (`?full=1`: full ID
+    numbers, for those who may see them); `hoctap.registry.exports` does the work."""
+    _require_view(request.user)
+    form = LISTS[register].filter_form(request.GET or None)
     export = exports.register_export(
         actor=request.user,
         register=register,
@@ -107,22 +141,6 @@ def _export(request: HttpRequest, register: str, form: RegisterFilterForm, fmt: 
 # ---------------------------------------------------------------------------------------------
 # Persons
 # ---------------------------------------------------------------------------------------------
-
-
-@login_required
-@require_safe
-def person_list(request: HttpRequest) -> HttpResponse:
-    _require_view(request.user)
-    form = PersonFilterForm(request.GET or None)
-    persons = selectors.person_list(actor=request.user, **form.selector_arguments())
-    return render(request, "registry/person_list.html", _list_context(request, form, persons))
-
-
-@login_required
-@require_safe
-@domain_errors_as_http
-def person_export(request: HttpRequest, fmt: str) -> Any:
-    return _export(request, "persons", PersonFilterForm(request.GET or None), fmt)
 
 
 def _person_page(request: HttpRequest, person: Person, shown_number: str | None = None) -> Any:
@@ -252,22 +270,6 @@ def person_status(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_safe
-def household_list(request: HttpRequest) -> HttpResponse:
-    _require_view(request.user)
-    form = HouseholdFilterForm(request.GET or None)
-    households = selectors.household_list(actor=request.user, **form.selector_arguments())
-    return render(request, "registry/household_list.html", _list_context(request, form, households))
-
-
-@login_required
-@require_safe
-@domain_errors_as_http
-def household_export(request: HttpRequest, fmt: str) -> Any:
-    return _export(request, "households", HouseholdFilterForm(request.GET or None), fmt)
-
-
-@login_required
-@require_safe
 @domain_errors_as_http
 def household_detail(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
@@ -330,22 +332,6 @@ def household_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_safe
-def clan_list(request: HttpRequest) -> HttpResponse:
-    _require_view(request.user)
-    form = ClanFilterForm(request.GET or None)
-    clans = selectors.clan_list(actor=request.user, **form.selector_arguments())
-    return render(request, "registry/clan_list.html", _list_context(request, form, clans))
-
-
-@login_required
-@require_safe
-@domain_errors_as_http
-def clan_export(request: HttpRequest, fmt: str) -> Any:
-    return _export(request, "clans", ClanFilterForm(request.GET or None), fmt)
-
-
-@login_required
-@require_safe
 @domain_errors_as_http
 def clan_detail(request: HttpRequest, code: str) -> HttpResponse:
     user = request.user
@@ -395,24 +381,6 @@ def clan_edit(request: HttpRequest, code: str) -> HttpResponse:
 # ---------------------------------------------------------------------------------------------
 # Memberships
 # ---------------------------------------------------------------------------------------------
-
-
-@login_required
-@require_safe
-def membership_list(request: HttpRequest) -> HttpResponse:
-    _require_view(request.user)
-    form = MembershipFilterForm(request.GET or None)
-    memberships = selectors.membership_search(actor=request.user, **form.selector_arguments())
-    return render(
-        request, "registry/membership_list.html", _list_context(request, form, memberships)
-    )
-
-
-@login_required
-@require_safe
-@domain_errors_as_http
-def membership_export(request: HttpRequest, fmt: str) -> Any:
-    return _export(request, "memberships", MembershipFilterForm(request.GET or None), fmt)
 
 
 @login_required
