@@ -126,9 +126,9 @@ class PersonEditForm(PageForm):
         max_length=20,
         help_text=_("Leave empty to keep the current number."),
     )
-    eid_level = forms.ChoiceField(label=_("e-ID account level"), choices=EidLevel.choices)
+    eid_level = forms.ChoiceField(label=_("Level of the e-ID account"), choices=EidLevel.choices)
     eid_linked_on = forms.DateField(
-        label=_("e-ID linked to the platform on"), required=False, widget=DateInput()
+        label=_("Linked to the platform on"), required=False, widget=DateInput()
     )
 
     def service_arguments(self) -> dict[str, Any]:
