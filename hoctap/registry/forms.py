@@ -38,6 +38,11 @@ def _within() -> forms.CharField:
     )
 
 
+def _number_input() -> forms.TextInput:
+    """An ID number: digits on phones, and the browser is asked not to remember it."""
+    return forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"})
+
+
 def _text(value: Any) -> str:
     return (value or "").strip()
 
@@ -99,6 +104,7 @@ class MembershipFilterForm(RegisterFilterForm):
 class PersonEditForm(PageForm):
     national_id = forms.CharField(
         label=_("Personal ID number"),
+        widget=_number_input(),
         required=False,
         max_length=20,
         help_text=_("Leave empty to keep the current number."),
@@ -122,6 +128,7 @@ class PersonEditForm(PageForm):
     phone = forms.CharField(label=_("Phone"), required=False, max_length=20)
     legacy_id_card = forms.CharField(
         label=_("Old ID card number"),
+        widget=_number_input(),
         required=False,
         max_length=20,
         help_text=_("Leave empty to keep the current number."),
@@ -155,11 +162,16 @@ class PersonEditForm(PageForm):
 class PersonForm(PersonEditForm):
     national_id = forms.CharField(
         label=_("Personal ID number"),
+        widget=_number_input(),
         max_length=20,
         help_text=_("12 digits (số định danh cá nhân)."),
     )
     legacy_id_card = forms.CharField(
-        label=_("Old ID card number"), required=False, max_length=20, help_text=_("9 digits.")
+        label=_("Old ID card number"),
+        required=False,
+        max_length=20,
+        help_text=_("9 digits."),
+        widget=_number_input(),
     )
     status_since = forms.DateField(
         label=_("Living here since"),
@@ -246,6 +258,7 @@ class ClanEditForm(PageForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     representative = forms.CharField(
         label=_("Representative's personal ID number"),
+        widget=_number_input(),
         required=False,
         max_length=20,
         help_text=_("Leave empty to keep the current representative."),
@@ -273,6 +286,7 @@ class ClanForm(PageForm):
     commune = forms.CharField(label=_("Commune code"), max_length=20)
     representative = forms.CharField(
         label=_("Representative's personal ID number"),
+        widget=_number_input(),
         required=False,
         max_length=20,
         help_text=_("Optional: a person living in the commune."),
@@ -294,7 +308,9 @@ class ClanForm(PageForm):
 
 
 class MembershipForm(PageForm):
-    national_id = forms.CharField(label=_("Personal ID number"), max_length=20)
+    national_id = forms.CharField(
+        label=_("Personal ID number"), max_length=20, widget=_number_input()
+    )
     organisation = forms.CharField(label=_("Organisation code"), max_length=40)
     position = forms.ChoiceField(label=_("Position"), choices=Position.choices)
     start_date = forms.DateField(label=_("Start date"), widget=DateInput())
