@@ -19,7 +19,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
@@ -74,19 +76,30 @@ def _record_audit(user: Any, record: Any) -> list[Any] | None:
 class RegisterList:
     filter_form: type[RegisterFilterForm]
     records: Callable[..., QuerySet[Any]]  # the scoped selector, called with the form's filters
-    template: str
+    name: str  # of the URL patterns: "person" → person_list, person_export_csv, person_create
+    title: Any
+    create_label: Any
+    with_ids: bool  # whether the list holds ID numbers (the full export is offered)
 
 
 LISTS = {
-    "persons": RegisterList(PersonFilterForm, selectors.person_list, "registry/person_list.html"),
+    "persons": RegisterList(
+        PersonFilterForm, selectors.person_list, "person",
+        gettext_lazy("Persons"), gettext_lazy("Register a person"), True,
+    ),
     "households": RegisterList(
-        HouseholdFilterForm, selectors.household_list, "registry/household_list.html"
+        HouseholdFilterForm, selectors.household_list, "household",
+        gettext_lazy("Households"), gettext_lazy("Add household"), False,
     ),
-    "clans": RegisterList(ClanFilterForm, selectors.clan_list, "registry/clan_list.html"),
+    "clans": RegisterList(
+        ClanFilterForm, selectors.clan_list, "clan",
+        gettext_lazy("Clans"), gettext_lazy("Add clan"), False,
+    ),
     "memberships": RegisterList(
-        MembershipFilterForm, selectors.membership_search, "registry/membership_list.html"
+        MembershipFilterForm, selectors.membership_search, "membership",
+        gettext_lazy("Organisation memberships"), gettext_lazy("Add membership"), True,
     ),
-}
+}  # fmt: skip
 
 
 @login_required
@@ -103,11 +116,19 @@ def register_list(request: HttpRequest, register: str) -> HttpResponse:
     context = {
         "form": form,
         "page": page_of(request, records),
+        "title": spec.title,
+        "tab": register,
+        "create_label": spec.create_label,
+        "with_ids": spec.with_ids,
+        "urls": {
+            part: reverse(f"registry:{spec.name}_{part}")
+            for part in ("list", "create", "export_csv", "export_xlsx")
+        },
         "can_create": permissions.can_manage_somewhere(request.user),
         "export_query": query.urlencode(),
         "can_export_full": permissions.can_see_personal_ids_somewhere(request.user),
     }
-    return render(request, spec.template, context)
+    return render(request, f"registry/{spec.name}_list.html", context)
 
 
 @login_required
