@@ -18,6 +18,8 @@ def _section(request: HttpRequest) -> str:
         return "organisations" if name.startswith("organisation") else "units"
     if match.namespace == "audit":
         return "audit"
+    if match.namespace == "registry":
+        return "registers"
     if match.namespace == "accounts":
         if name.startswith(("user", "grant")):
             return "users"
@@ -36,6 +38,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "organisations": has_permission_somewhere(user, Perm.VIEW_ORGANISATIONS),
             "users": has_permission_somewhere(user, Perm.VIEW_USERS),
             "audit": has_permission_somewhere(user, Perm.VIEW_AUDIT),
+            "registers": has_permission_somewhere(user, Perm.VIEW_REGISTRY),
             "admin": user.is_superuser,
             "current": _section(request),
         }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from hoctap.accounts.permissions import scope_for
@@ -174,3 +174,80 @@ def membership_get(*, actor: Any, membership_id: int) -> OrganisationMembership:
     if membership is None:
         raise NotFound(_("Membership %(id)s not found.") % {"id": membership_id})
     return membership
+
+
+# ---------------------------------------------------------------------------------------------
+# For the register pages: persons by internal id, the members and households shown on a
+# record's page, memberships searched like persons, and which full ID numbers an export may hold
+# ---------------------------------------------------------------------------------------------
+
+
+def person_get_by_id(*, actor: Any, person_id: int) -> Person:
+    """A person by internal id: what the pages use, so that no ID number enters a URL."""
+    person = (
+        Person.objects.filter(registry_visible_q(actor, "village_id"), pk=person_id)
+        .select_related("village", "household__clan")
+        .first()
+    )
+    if person is None:
+        raise NotFound(_("Person not found."))
+    return person
+
+
+def household_members(*, household: Household) -> QuerySet[Person]:
+    """The members of a (visible) household: the head first, then by birth date."""
+    return (
+        Person.objects.filter(household=household)
+        .order_by(
+            Case(When(relation_to_head="head", then=0), default=1),
+            "birth_date",
+            "id",
+        )
+        .select_related("village")
+    )
+
+
+def clan_households(*, actor: Any, clan: Clan) -> QuerySet[Household]:
+    return household_list(actor=actor).filter(clan=clan)
+
+
+def membership_search(
+    *,
+    actor: Any,
+    within_unit_code: str | None = None,
+    organisation_code: str | None = None,
+    position: str | None = None,
+    current_only: bool = False,
+    q: str | None = None,
+) -> QuerySet[OrganisationMembership]:
+    """`membership_list` with the list page's filters: persons living beneath a unit, and `q`
+    searched exactly as `person_list` searches persons (name or ID-number prefix)."""
+    memberships = membership_list(
+        actor=actor,
+        organisation_code=organisation_code or None,
+        position=position or None,
+        current_only=current_only,
+    )
+    if within_unit_code:
+        memberships = memberships.filter(_within("person__village_id", within_unit_code))
+    if q and q.strip():
+        persons = person_list(actor=actor, q=q).values("pk")
+        memberships = memberships.filter(person_id__in=persons)
+    return memberships
+
+
+def with_national_id_visibility(
+    *, actor: Any, records: QuerySet[Any], unit_field: str
+) -> QuerySet[Any]:
+    """`records` annotated with `national_id_visible`: whether the actor holds
+    `registry.view_personal_id` over the record's unit (one query for the whole export)."""
+    scope = scope_for(actor, Perm.VIEW_PERSONAL_ID)
+    if scope.is_global or scope.is_empty:
+        return records.annotate(national_id_visible=Value(scope.is_global))
+    return records.annotate(
+        national_id_visible=Case(
+            When(scope.units_q(unit_field), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )

@@ -104,6 +104,7 @@ def foreign_values(world: World) -> dict[str, list[str]]:
         ],
         "national_id": [world.person_b.national_id, world.person_b2.national_id],
         "membership_id": [str(world.membership_b.pk)],
+        "person_id": [str(world.person_b.pk), str(world.person_b2.pk)],
         "username": [world.officer_b.username, world.org_officer_b.username],
         "grant_id": [str(grant.pk)],
         "entry_id": [str(entry.pk)],
