@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from django.test import Client
 from django.urls import reverse
 
@@ -415,7 +416,7 @@ def test_person_create_calls_the_service_and_opens_the_new_record(
     assert response["Location"] == reverse("registry:person_detail", args=[person.pk])
     assert person.full_name == "Lò Thị Mai"
     assert person.phone == "0912345678"
-    assert person.status_changes.count() == 1
+    assert (person.status, person.status_since) == ("living_here", timezone.localdate())
     assert AuditEntry.objects.filter(action="person.create", target_id=str(person.pk)).exists()
     assert "010190123456" not in response["Location"]
 
