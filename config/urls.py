@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("hoctap.accounts.urls")),
     path("", include("hoctap.geo.urls")),
     path("", include("hoctap.audit.urls")),
+    path("", include("hoctap.imports.urls")),
 ]

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from hoctap.accounts.permissions import has_permission_somewhere
 from hoctap.accounts.roles import Perm
+from hoctap.imports.selectors import import_kinds_for
 
 
 def _section(request: HttpRequest) -> str:
@@ -18,6 +19,8 @@ def _section(request: HttpRequest) -> str:
         return "organisations" if name.startswith("organisation") else "units"
     if match.namespace == "audit":
         return "audit"
+    if match.namespace == "imports":
+        return "imports"
     if match.namespace == "accounts":
         if name.startswith(("user", "grant")):
             return "users"
@@ -36,6 +39,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "organisations": has_permission_somewhere(user, Perm.VIEW_ORGANISATIONS),
             "users": has_permission_somewhere(user, Perm.VIEW_USERS),
             "audit": has_permission_somewhere(user, Perm.VIEW_AUDIT),
+            "imports": bool(import_kinds_for(actor=user)),
             "admin": user.is_superuser,
             "current": _section(request),
         }
