@@ -49,10 +49,14 @@ class ImportUploadForm(PageForm):
         upload: UploadedFile = self.cleaned_data["file"]
         if PurePath(upload.name or "").suffix.lower() not in EXTENSIONS:
             raise forms.ValidationError(
-                _("Only CSV (.csv) and Excel (.xlsx) files can be imported; save an .xls file as .xlsx first.")
+                _(
+                    "Only CSV (.csv) and Excel (.xlsx) files can be imported; "
+                    "save an .xls file as .xlsx first."
+                )
             )
         if (upload.size or 0) > max_upload_bytes():
             raise forms.ValidationError(
-                _("The file is larger than %(size)s.") % {"size": filesizeformat(max_upload_bytes())}
+                _("The file is larger than %(size)s.")
+                % {"size": filesizeformat(max_upload_bytes())}
             )
         return upload

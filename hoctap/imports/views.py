@@ -11,14 +11,21 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from hoctap.core.errors import Conflict
+from hoctap.core.errors import Conflict, NotFound
 from hoctap.core.forms import submit
 from hoctap.core.views import domain_errors_as_http, page_of
 from hoctap.imports import selectors, services, tasks
@@ -113,9 +120,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
         if job is not None:
             tasks.import_validate_later(job.pk)
             return redirect("imports:import_detail", job_id=job.pk)
-    return render(
-        request, "imports/import_new.html", {"form": form, "kinds": _kind_help(kinds)}
-    )
+    return render(request, "imports/import_new.html", {"form": form, "kinds": _kind_help(kinds)})
 
 
 @login_required
@@ -166,10 +171,12 @@ def import_confirm(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @login_required
 @require_safe
-@domain_errors_as_http
-def import_errors_csv(request: HttpRequest, job_id: int) -> FileResponse:
+def import_errors_csv(request: HttpRequest, job_id: int) -> StreamingHttpResponse:
     """Every error of a rejected import (the page shows the first ones), to its owner only."""
-    job = selectors.import_own_get(actor=request.user, import_id=job_id)
+    try:
+        job = selectors.import_own_get(actor=request.user, import_id=job_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
     if not job.error_file:
         raise Http404
     return FileResponse(

@@ -21,7 +21,9 @@ from hoctap.registry.models import Person
 
 pytestmark = pytest.mark.django_db
 
-PERSONS = "national_id,full_name,birth_date,sex,ethnicity,village_code,household_code,relation_to_head"
+PERSONS = (
+    "national_id,full_name,birth_date,sex,ethnicity,village_code,household_code,relation_to_head"
+)
 DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
@@ -69,7 +71,9 @@ def text(response: Any) -> str:
     return response.content.decode()
 
 
-def upload(client: Client, content: str | bytes, *, name: str = "persons.csv", kind: str = "persons") -> Any:
+def upload(
+    client: Client, content: str | bytes, *, name: str = "persons.csv", kind: str = "persons"
+) -> Any:
     data = content.encode() if isinstance(content, str) else content
     file = SimpleUploadedFile(name, data)
     return client.post(reverse("imports:import_new"), {"kind": kind, "file": file})
@@ -81,7 +85,10 @@ def job_of(response: Any) -> ImportJob:
 
 
 def snapshot() -> tuple[int, ...]:
-    return (Person.objects.count(), AuditEntry.objects.exclude(action__startswith="import.").count())
+    return (
+        Person.objects.count(),
+        AuditEntry.objects.exclude(action__startswith="import.").count(),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -98,7 +105,7 @@ def test_a_file_with_an_error_shows_the_error_table_and_the_error_csv(world: Wor
     body = text(page)
     assert "Rejected" in body
     assert "1 error found; nothing was imported." in body
-    assert "<td class=\"num\">3</td>" in body  # the row as the sheet shows it
+    assert '<td class="num">3</td>' in body  # the row as the sheet shows it
     assert "<code>national_id</code>" in body
     assert "010191002222" in body
     assert "Confirm the import" not in body
@@ -108,7 +115,7 @@ def test_a_file_with_an_error_shows_the_error_table_and_the_error_csv(world: Wor
     assert report.status_code == 200
     assert report["Content-Type"].startswith("text/csv")
     assert f'filename="import-{job.pk}-errors.csv"' in report["Content-Disposition"]
-    csv_text = b"".join(report.streaming_content).decode("utf-8-sig")
+    csv_text = b"".join(report.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
     lines = csv_text.splitlines()
     assert lines[0] == "row,column,value,message"
     assert lines[1].startswith("3,national_id,010191002222,")
@@ -168,7 +175,9 @@ def test_a_file_that_is_not_what_its_name_says_is_rejected_with_a_file_error(
     assert (job.status, job.errors[0]["row"]) == (ImportStatus.REJECTED, 0)
     body = text(client.get(reverse("imports:import_detail", args=[job.pk])))
     # a file-level error: the worker writes it in the site's language (Vietnamese)
-    assert f'<td class="num">file</td>\n      <td>—</td>\n      <td>—</td>\n      <td>{job.errors[0]["message"]}</td>' in body
+    message = job.errors[0]["message"]
+    cells = '<td class="num">file</td>\n      <td>—</td>\n      <td>—</td>\n      '
+    assert f"{cells}<td>{message}</td>" in body
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,7 +189,11 @@ def test_a_file_that_is_not_what_its_name_says_is_rejected_with_a_file_error(
     ("name", "content", "message"),
     [
         ("persons.xls", b"anything", "Only CSV (.csv) and Excel (.xlsx) files can be imported"),
-        ("persons.txt", b"national_id\n", "Only CSV (.csv) and Excel (.xlsx) files can be imported"),
+        (
+            "persons.txt",
+            b"national_id\n",
+            "Only CSV (.csv) and Excel (.xlsx) files can be imported",
+        ),
         ("persons.csv", b"", "The file is empty."),
     ],
 )
@@ -293,7 +306,14 @@ def test_the_list_shows_ones_own_imports_newest_first_with_counts(
     officer = english(world.officer_a)
     first = job_of(upload(officer, persons_csv(world, fixed=False), name="first.csv"))
     second = job_of(upload(officer, persons_csv(world, fixed=True), name="second.csv"))
-    job_of(upload(english(world.officer_b), "clan_code,name,commune_code\n", kind="clans", name="theirs.csv"))
+    job_of(
+        upload(
+            english(world.officer_b),
+            "clan_code,name,commune_code\n",
+            kind="clans",
+            name="theirs.csv",
+        )
+    )
     with django_assert_max_num_queries(8):
         response = officer.get(reverse("imports:import_list"))
     body = text(response)
