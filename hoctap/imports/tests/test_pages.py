@@ -142,7 +142,7 @@ def test_the_fixed_file_previews_then_confirms_then_reimports_unchanged(world: W
     done = client.post(reverse("imports:import_confirm", args=[job.pk]), follow=True)
     body = text(done)
     assert "The import is finished: 2 rows." in body
-    assert 'Created</dt><dd data-count="created">2</dd>' in body
+    assert 'Added</dt><dd data-count="created">2</dd>' in body
     assert ImportJob.objects.get(pk=job.pk).status == ImportStatus.DONE
     dung = Person.objects.get(national_id="010191002222")
     assert (dung.full_name, dung.village, dung.sex) == ("Lê Thị Dung", world.village_a, "female")
