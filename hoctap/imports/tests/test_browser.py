@@ -27,6 +27,7 @@ from playwright.sync_api import (
 
 from hoctap.conftest import PASSWORD, World, build_world
 from hoctap.imports.models import ImportJob, ImportStatus
+from hoctap.imports.tests.helpers import persons_csv
 from hoctap.registry.models import Person
 
 pytestmark = [pytest.mark.browser]
@@ -72,18 +73,6 @@ def browser_world(transactional_db: Any) -> World:
     return build_world()
 
 
-def persons_csv(world: World, *, fixed: bool) -> bytes:
-    va = world.village_a.code
-    born = "20/05/1991" if fixed else "20/05/1992"  # the ID number says 1991
-    return "\n".join(
-        [
-            "Số định danh,Họ và tên,Ngày sinh,Giới tính,Dân tộc,Mã thôn,Mã hộ,Quan hệ với chủ hộ",
-            f"010090001111,Nguyễn Văn Cường,15/04/1990,Nam,Kinh,{va},HH-A-001,con",
-            f"010191002222,Lê Thị Dung,{born},Nữ,Tày,{va},,",
-        ]
-    ).encode()
-
-
 def upload(page: Page, base: str, content: bytes) -> None:
     page.goto(f"{base}/imports/new/")
     page.select_option("#id_kind", "persons")
@@ -114,7 +103,7 @@ def test_an_officer_imports_persons_through_the_page(
     page.wait_for_url(re.compile(r"/imports/$"))
 
     # a file with an error: the row, the column, the value and the message are on the page
-    upload(page, base, persons_csv(world, fixed=False))
+    upload(page, base, persons_csv(world, fixed=False).encode())
     rejected = ImportJob.objects.get()
     assert rejected.status == ImportStatus.REJECTED
     cells = page.locator("#errors tbody tr").first.locator("td")
@@ -128,7 +117,7 @@ def test_an_officer_imports_persons_through_the_page(
     assert not Person.objects.filter(national_id="010191002222").exists()
 
     # the fixed file: the preview counts, then confirm, then the result
-    upload(page, base, persons_csv(world, fixed=True))
+    upload(page, base, persons_csv(world, fixed=True).encode())
     assert count(page, "created") == "2"
     assert count(page, "updated") == "0"
     assert count(page, "unchanged") == "0"

@@ -16,7 +16,7 @@ from hoctap.accounts.models import User
 from hoctap.audit.models import AuditEntry
 from hoctap.conftest import World
 from hoctap.imports.models import ImportJob, ImportStatus
-from hoctap.imports.tests.helpers import xlsx_bytes
+from hoctap.imports.tests.helpers import persons_csv, xlsx_bytes
 from hoctap.registry.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -25,18 +25,6 @@ PERSONS = (
     "national_id,full_name,birth_date,sex,ethnicity,village_code,household_code,relation_to_head"
 )
 DB_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-
-
-def persons_csv(world: World, *, fixed: bool) -> str:
-    va = world.village_a.code
-    born = "20/05/1991" if fixed else "20/05/1992"  # the ID number says 1991
-    return "\n".join(
-        [
-            "Số định danh,Họ và tên,Ngày sinh,Giới tính,Dân tộc,Mã thôn,Mã hộ,Quan hệ với chủ hộ",
-            f"010090001111,Nguyễn Văn Cường,15/04/1990,Nam,Kinh,{va},HH-A-001,con",
-            f"010191002222,Lê Thị Dung,{born},Nữ,Tày,{va},,",
-        ]
-    )
 
 
 class CommittingClient(Client):
@@ -156,6 +144,22 @@ def test_the_fixed_file_previews_then_confirms_then_reimports_unchanged(world: W
     assert 'data-count="created">0<' in body
     assert 'Unchanged</dt><dd data-count="unchanged">2</dd>' in body
     assert "importing it changes nothing" in body
+
+
+def test_the_page_keeps_the_first_200_errors_and_the_csv_has_them_all(world: World) -> None:
+    client = english(world.officer_a)
+    lines = ["household_code,village_code", *(f"HH-X-{n:04},99999" for n in range(205))]
+    job = job_of(upload(client, "\n".join(lines), kind="households", name="ho.csv"))
+    body = text(client.get(reverse("imports:import_detail", args=[job.pk])))
+    assert "205 errors found; nothing was imported." in body
+    assert "The first 200 errors" in body
+    assert "And 5 more errors in the CSV file." in body
+    assert "Download all 205 errors (CSV)" in body
+    assert body.count("<code>village_code</code>") == 200
+    report = client.get(reverse("imports:import_errors_csv", args=[job.pk]))
+    rows = b"".join(report.streaming_content).decode("utf-8-sig").splitlines()  # type: ignore[attr-defined]
+    assert len(rows) == 1 + 205
+    assert rows[-1].startswith("206,village_code,99999,")
 
 
 def test_an_xlsx_file_is_imported_too(world: World) -> None:
