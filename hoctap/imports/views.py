@@ -45,26 +45,6 @@ def _importable_kinds(user: Any) -> list[ImportKind]:
     return kinds
 
 
-def _kind_help(kinds: list[ImportKind]) -> list[dict[str, Any]]:
-    """Each kind's columns, with the other headers accepted, for the upload page."""
-    return [
-        {
-            "name": kind.name,
-            "label": kind.label,
-            "columns": [
-                {
-                    "name": column.name,
-                    "aliases": column.aliases,
-                    "required": column.required,
-                    "blank": column.blank,
-                }
-                for column in kind.columns
-            ],
-        }
-        for kind in kinds
-    ]
-
-
 def _kind_label(job: ImportJob) -> Any:
     kind = KINDS.get(job.kind)
     return kind.label if kind is not None else job.kind
@@ -120,7 +100,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
         if job is not None:
             tasks.import_validate_later(job.pk)
             return redirect("imports:import_detail", job_id=job.pk)
-    return render(request, "imports/import_new.html", {"form": form, "kinds": _kind_help(kinds)})
+    return render(request, "imports/import_new.html", {"form": form, "kinds": kinds})
 
 
 @login_required
