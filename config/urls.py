@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("hoctap.geo.urls")),
     path("", include("hoctap.audit.urls")),
     path("", include("hoctap.registry.urls")),
+    path("", include("hoctap.imports.urls")),
 ]

@@ -141,6 +141,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Only trust X-Forwarded-For when a proxy we run sets it.
 HOCTAP_TRUST_X_FORWARDED_FOR = os.environ.get("HOCTAP_TRUST_X_FORWARDED_FOR", "") == "1"
 HOCTAP_DEMO_PROVINCE = os.environ.get("HOCTAP_DEMO_PROVINCE", "15")
+# The largest file the import page accepts, in MB (a province's persons as CSV: ~350 MB).
+HOCTAP_IMPORT_MAX_UPLOAD_MB = int(os.environ.get("HOCTAP_IMPORT_MAX_UPLOAD_MB", "500"))
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from hoctap.accounts.permissions import has_permission_somewhere
 from hoctap.accounts.roles import Perm
+from hoctap.imports.selectors import import_kinds_for
 
 
 def _section(request: HttpRequest) -> str:
@@ -20,6 +21,8 @@ def _section(request: HttpRequest) -> str:
         return "audit"
     if match.namespace == "registry":
         return "registers"
+    if match.namespace == "imports":
+        return "imports"
     if match.namespace == "accounts":
         if name.startswith(("user", "grant")):
             return "users"
@@ -39,6 +42,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "users": has_permission_somewhere(user, Perm.VIEW_USERS),
             "audit": has_permission_somewhere(user, Perm.VIEW_AUDIT),
             "registers": has_permission_somewhere(user, Perm.VIEW_REGISTRY),
+            "imports": bool(import_kinds_for(actor=user)),
             "admin": user.is_superuser,
             "current": _section(request),
         }

@@ -8,9 +8,10 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from hoctap.accounts.permissions import scope_for
+from hoctap.accounts.permissions import has_permission_somewhere, scope_for
 from hoctap.accounts.roles import Perm
 from hoctap.core.errors import NotFound
+from hoctap.imports.kinds import KINDS, ImportKind
 from hoctap.imports.models import ImportJob
 
 
@@ -37,6 +38,31 @@ def import_get(*, actor: Any, import_id: int) -> ImportJob:
         .select_related("actor", "unit")
         .first()
     )
+    if job is None:
+        raise NotFound(_("Import not found."))
+    return job
+
+
+# The import pages show a user their own imports only: a job's page lists the rejected rows'
+# values (personal ID numbers, names) from the file that user sent, and only they may confirm it.
+
+
+def import_kinds_for(*, actor: Any) -> list[ImportKind]:
+    """The kinds the actor may import (some scope for the kind's permission), in the order
+    they are registered: units and organisations first, then the registers."""
+    return [kind for kind in KINDS.values() if has_permission_somewhere(actor, kind.permission)]
+
+
+def import_own_list(*, actor: Any) -> QuerySet[ImportJob]:
+    """The actor's own import jobs, newest first."""
+    if not getattr(actor, "is_authenticated", False):
+        return ImportJob.objects.none()
+    return ImportJob.objects.filter(actor_id=actor.pk).order_by("-created_at", "-id")
+
+
+def import_own_get(*, actor: Any, import_id: int) -> ImportJob:
+    """One of the actor's own import jobs; anyone else's is *not found*."""
+    job = import_own_list(actor=actor).filter(pk=import_id).first()
     if job is None:
         raise NotFound(_("Import not found."))
     return job

@@ -1,19 +1,20 @@
-"""The import job's background run: takes the job id, calls one service, safe to run twice."""
+"""The import jobs' background work: each task takes the job id, calls one service, and is safe
+to run twice."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django_tasks import task
 
+from hoctap.accounts.permissions import SYSTEM
 from hoctap.core import request_context
 from hoctap.imports import services
+from hoctap.imports.models import ImportJob, ImportStatus
 
 
-@task()
-def import_run_task(import_id: int) -> dict[str, Any]:
-    with request_context.bound(channel="task"):
-        job = services.import_run(job_id=import_id)
+def _summary(job: ImportJob) -> dict[str, Any]:
     return {
         "status": job.status,
         "created": job.created_count,
@@ -21,3 +22,37 @@ def import_run_task(import_id: int) -> dict[str, Any]:
         "unchanged": job.unchanged_count,
         "errors": job.error_count,
     }
+
+
+@task()
+def import_validate_task(import_id: int) -> dict[str, Any]:
+    """The preview of an uploaded file. A job already checked (or confirmed since) is left as
+    it is; one whose worker died half-way is still `uploaded`, so it is simply checked again.
+    A job deleted in the meantime has nothing left to check."""
+    job = ImportJob.objects.filter(pk=import_id).first()
+    if job is None:
+        return {"status": None}
+    if job.status == ImportStatus.UPLOADED:
+        with request_context.bound(channel="task"):
+            # the owner was checked when the job was queued; the check itself runs with the
+            # uploader's scope (the service reads it from the job), as the system actor here
+            job = services.import_validate(actor=SYSTEM, job=job)
+    return _summary(job)
+
+
+def import_validate_later(job_id: int) -> None:
+    """Queue the preview of an uploaded job once the current transaction commits.
+
+    The import page always checks in the background, whatever the file's size: the request
+    returns as soon as the file is stored, so a province-sized file never runs into the web
+    server's request timeout, and small files take the same path (the worker picks them up
+    within a second or two while the page shows the progress). One path, one set of tests.
+    """
+    transaction.on_commit(lambda: import_validate_task.enqueue(job_id))
+
+
+@task()
+def import_run_task(import_id: int) -> dict[str, Any]:
+    with request_context.bound(channel="task"):
+        job = services.import_run(job_id=import_id)
+    return _summary(job)

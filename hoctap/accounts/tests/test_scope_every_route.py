@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.db.models import Q
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -33,6 +34,8 @@ from hoctap.audit.models import AuditEntry
 from hoctap.conftest import PASSWORD, World
 from hoctap.geo import services as geo
 from hoctap.geo.models import AdminUnit, Organisation, UnitClosure, UnitSuccession
+from hoctap.imports import services as imports
+from hoctap.imports.models import ImportJob
 from hoctap.registry.models import (
     Clan,
     Household,
@@ -93,6 +96,16 @@ def foreign_values(world: World) -> dict[str, list[str]]:
     assert entry is not None
     grant = RoleGrant.objects.get(user=world.officer_b)
     token, _key = accounts.token_create(actor=SYSTEM, user=world.officer_b)
+    job = imports.import_upload(
+        actor=world.officer_b,
+        kind="households",
+        file=ContentFile(
+            f"household_code,village_code\nHH-ZETA-002,{world.village_b.code}\n".encode()
+        ),
+        file_name="Zeta-households.csv",
+    )
+    job = imports.import_validate(actor=world.officer_b, job=job)  # one that could be confirmed
+    assert job.status == "validated"
     return {
         "code": [
             world.village_b.code,
@@ -109,6 +122,7 @@ def foreign_values(world: World) -> dict[str, list[str]]:
         "grant_id": [str(grant.pk)],
         "entry_id": [str(entry.pk)],
         "token_id": [str(token.pk)],
+        "job_id": [str(job.pk)],
         "id": [str(world.officer_b.pk)],
         "object_id": [
             str(world.village_b.pk),
@@ -180,6 +194,7 @@ def foreign_snapshot(world: World) -> dict[str, Any]:
             .order_by("pk")
             .values()
         ),
+        "imports": list(ImportJob.objects.filter(actor__in=users).order_by("pk").values()),
         "audit": AuditEntry.objects.filter(Q(unit_id__in=units) | Q(organisation__in=orgs))
         .order_by("pk")
         .count(),

@@ -41,3 +41,17 @@ def counts() -> tuple[int, ...]:
 
 def located(result: Any) -> list[tuple[int, str, str]]:
     return [(e.row, e.column, e.value) for e in result.errors]
+
+
+def persons_csv(world: Any, *, fixed: bool) -> str:
+    """Two persons of commune A's village, with Vietnamese headers and words; unless `fixed`,
+    the second one's birth year disagrees with her ID number (row 3, column national_id)."""
+    va = world.village_a.code
+    born = "20/05/1991" if fixed else "20/05/1992"  # the ID number says 1991
+    return "\n".join(
+        [
+            "Số định danh,Họ và tên,Ngày sinh,Giới tính,Dân tộc,Mã thôn,Mã hộ,Quan hệ với chủ hộ",
+            f"010090001111,Nguyễn Văn Cường,15/04/1990,Nam,Kinh,{va},HH-A-001,con",
+            f"010191002222,Lê Thị Dung,{born},Nữ,Tày,{va},,",
+        ]
+    )
