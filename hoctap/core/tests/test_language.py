@@ -30,22 +30,28 @@ def test_numbers_and_dates_are_written_the_vietnamese_way():
 
 
 def _po_entries(path):
-    """(msgid, msgstr, flags) of each entry of a .po file (plural forms joined)."""
-    entries, msgid, msgstr, flags, target = [], None, [], "", None
+    """(msgid, msgid_plural, msgstr, flags) of each entry of a .po file (Vietnamese has one
+    plural form, so a plural entry's msgstr is its `msgstr[0]`)."""
+    entries, parts, flags, target = [], None, {}, ""
     for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         if line.startswith("#,"):
             flags = line
         elif line.startswith("msgid "):
-            msgid, target = [line[6:].strip('"')], "id"
-        elif line.startswith(("msgstr", "msgid_plural")):
-            if line.startswith("msgstr"):
-                msgstr.append(line.split(" ", 1)[1].strip('"'))
-                target = "str"
-        elif line.startswith('"') and msgid is not None:
-            (msgid if target == "id" else msgstr).append(line.strip('"'))
-        elif not line.strip() and msgid is not None:
-            entries.append(("".join(msgid), "".join(msgstr), flags))
-            msgid, msgstr, flags, target = None, [], "", None
+            parts, target = {"id": [line[6:].strip('"')], "plural": [], "str": []}, "id"
+        elif parts is not None and line.startswith("msgid_plural "):
+            target = "plural"
+            parts[target].append(line.split(" ", 1)[1].strip('"'))
+        elif parts is not None and line.startswith(("msgstr ", "msgstr[0] ")):
+            target = "str"
+            parts[target].append(line.split(" ", 1)[1].strip('"'))
+        elif parts is not None and line.startswith("msgstr["):
+            target = ""  # further plural forms: none in Vietnamese
+        elif line.startswith('"') and parts is not None and target:
+            parts[target].append(line.strip('"'))
+        elif not line.strip() and parts is not None:
+            joined = {k: "".join(v) for k, v in parts.items()}
+            entries.append((joined["id"], joined["plural"], joined["str"], flags))
+            parts, flags, target = None, "", ""
     return entries
 
 
@@ -57,8 +63,8 @@ def test_every_message_has_a_vietnamese_translation():
     po = Path(settings.BASE_DIR) / "hoctap" / "locale" / "vi" / "LC_MESSAGES" / "django.po"
     entries = [e for e in _po_entries(po) if e[0]]  # the header has an empty msgid
     assert len(entries) > 200
-    untranslated = [msgid for msgid, msgstr, _flags in entries if not msgstr]
-    fuzzy = [msgid for msgid, _msgstr, flags in entries if "fuzzy" in flags]
+    untranslated = [msgid for msgid, _plural, msgstr, _flags in entries if not msgstr]
+    fuzzy = [msgid for msgid, _plural, _msgstr, flags in entries if "fuzzy" in flags]
     assert untranslated == []
     assert fuzzy == []
     # the compiled catalogue is the one the .po says (someone ran compilemessages)
@@ -66,8 +72,13 @@ def test_every_message_has_a_vietnamese_translation():
         compiled = gettext.GNUTranslations(mo_file)
     stale = [
         msgid
-        for msgid, msgstr, _flags in entries
-        if compiled.gettext(_unescape(msgid)) != _unescape(msgstr)
+        for msgid, plural, msgstr, _flags in entries
+        if (
+            compiled.ngettext(_unescape(msgid), _unescape(plural), 2)
+            if plural
+            else compiled.gettext(_unescape(msgid))
+        )
+        != _unescape(msgstr)
     ]
     assert stale == []
 
