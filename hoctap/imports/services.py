@@ -276,7 +276,13 @@ def _home_unit_id(actor: Any, kind: ImportKind) -> int | None:
 
 @transaction.atomic
 def import_upload(*, actor: Any, kind: str, file: File[Any], file_name: str) -> ImportJob:
-    """Store the uploaded file as a new job; nothing is read yet."""
+    """Store the uploaded file as a new job and queue its check (the preview) for when this
+    transaction commits.
+
+    Every upload is checked in the background, whatever the file's size: the request returns as
+    soon as the file is stored, so a province-sized file never runs into the web server's
+    request timeout, and small files take the same path (the worker picks them up within a
+    second or two while the page shows the progress)."""
     import_kind = kind_get(kind)
     if scope_for(actor, import_kind.permission).is_empty:
         raise PermissionDenied(_("You may not import %(kind)s.") % {"kind": import_kind.label})
@@ -296,6 +302,10 @@ def import_upload(*, actor: Any, kind: str, file: File[Any], file_name: str) -> 
         changes={"kind": job.kind, "file": job.file_name},
         unit_id=job.unit_id,
     )
+    job_id = job.pk
+    # by name: tasks sit above services in the layers, and the task calls `import_validate`
+    task = import_string("hoctap.imports.tasks.import_validate_task")
+    transaction.on_commit(lambda: task.enqueue(job_id))
     return job
 
 
@@ -318,8 +328,17 @@ def import_validate(*, actor: Any, job: ImportJob) -> ImportJob:
     def progress(rows: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(rows_done=rows)
 
-    with job.file.open("rb") as stream:
-        result = import_check(actor=_actor_of(job), kind=kind, stream=stream, on_progress=progress)
+    try:
+        with job.file.open("rb") as stream:
+            result = import_check(
+                actor=_actor_of(job), kind=kind, stream=stream, on_progress=progress
+            )
+    except Exception as exc:
+        # a crash must not leave the job "uploaded", its page waiting for ever
+        job.status, job.message = ImportStatus.FAILED, str(exc)
+        job.finished_at = timezone.now()
+        job.save()
+        raise
     job.rows_total = job.rows_done = result.rows
     job.created_count, job.updated_count = result.created, result.updated
     job.unchanged_count = result.unchanged
@@ -355,8 +374,9 @@ def import_run(*, job_id: int) -> ImportJob:
     if job.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
         return job
     kind = kind_get(job.kind)
-    job.status, job.started_at = ImportStatus.RUNNING, timezone.now()
-    job.save(update_fields=["status", "started_at", "updated_at"])
+    # the progress counts the rows written from now on, not the rows of the preview
+    job.status, job.started_at, job.rows_done = ImportStatus.RUNNING, timezone.now(), 0
+    job.save(update_fields=["status", "started_at", "rows_done", "updated_at"])
 
     def progress(rows: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(rows_done=rows)

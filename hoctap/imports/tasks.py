@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django_tasks import task
 
 from hoctap.accounts.permissions import SYSTEM
@@ -38,17 +37,6 @@ def import_validate_task(import_id: int) -> dict[str, Any]:
             # uploader's scope (the service reads it from the job), as the system actor here
             job = services.import_validate(actor=SYSTEM, job=job)
     return _summary(job)
-
-
-def import_validate_later(job_id: int) -> None:
-    """Queue the preview of an uploaded job once the current transaction commits.
-
-    The import page always checks in the background, whatever the file's size: the request
-    returns as soon as the file is stored, so a province-sized file never runs into the web
-    server's request timeout, and small files take the same path (the worker picks them up
-    within a second or two while the page shows the progress). One path, one set of tests.
-    """
-    transaction.on_commit(lambda: import_validate_task.enqueue(job_id))
 
 
 @task()

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from hoctap.core.errors import Conflict, NotFound
 from hoctap.core.forms import submit
 from hoctap.core.views import domain_errors_as_http, page_of
-from hoctap.imports import selectors, services, tasks
+from hoctap.imports import selectors, services
 from hoctap.imports.forms import ImportUploadForm
 from hoctap.imports.kinds import KINDS, ImportKind
 from hoctap.imports.models import ImportJob, ImportStatus
@@ -98,7 +98,6 @@ def import_new(request: HttpRequest) -> HttpResponse:
             ),
         )
         if job is not None:
-            tasks.import_validate_later(job.pk)
             return redirect("imports:import_detail", job_id=job.pk)
     return render(request, "imports/import_new.html", {"form": form, "kinds": kinds})
 

@@ -61,12 +61,18 @@ def test_upload_validate_confirm_runs_the_task_after_commit(world):
 @pytest.mark.django_db(transaction=True)
 @override_settings(TASKS=DB_QUEUE)
 def test_the_database_worker_runs_a_confirmed_import(world):
-    job = services.import_validate(actor=world.officer_a, job=upload(world.officer_a, GOOD))
+    job = upload(world.officer_a, GOOD)
+    # the upload queued its check (the preview) when it committed
+    assert list(DBTaskResult.objects.values_list("task_path", "status")) == [
+        ("hoctap.imports.tasks.import_validate_task", "READY")
+    ]
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    job.refresh_from_db()
+    assert (job.status, job.created_count) == (ImportStatus.VALIDATED, 1)
     services.import_confirm(actor=world.officer_a, job=job)
-    assert DBTaskResult.objects.filter(status="READY").count() == 1
     assert ImportJob.objects.get(pk=job.pk).status == ImportStatus.QUEUED
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
-    result = DBTaskResult.objects.get()
+    result = DBTaskResult.objects.get(task_path="hoctap.imports.tasks.import_run_task")
     assert result.status == "SUCCESSFUL"
     assert (result.return_value or {})["status"] == "done"
     assert AdminUnit.objects.filter(code="02647-901").exists()
@@ -98,3 +104,17 @@ def test_who_may_upload_and_who_sees_the_jobs(world):
     with pytest.raises(NotFound):
         services.import_validate(actor=world.officer_b, job=mine)
     assert selectors.import_get(actor=world.officer_a, import_id=mine.pk) == mine
+
+
+@pytest.mark.django_db
+def test_a_check_that_crashes_marks_the_job_failed(world, monkeypatch):
+    job = upload(world.officer_a, GOOD)
+
+    def crash(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "import_check", crash)
+    with pytest.raises(RuntimeError):
+        services.import_validate(actor=world.officer_a, job=job)
+    job.refresh_from_db()
+    assert (job.status, job.message) == (ImportStatus.FAILED, "disk full")
