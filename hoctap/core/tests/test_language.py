@@ -32,7 +32,9 @@ def test_numbers_and_dates_are_written_the_vietnamese_way():
 def _po_entries(path):
     """(msgid, msgid_plural, msgstr, flags) of each entry of a .po file (Vietnamese has one
     plural form, so a plural entry's msgstr is its `msgstr[0]`)."""
-    entries, parts, flags, target = [], None, {}, ""
+    entries: list[tuple[str, str, str, str]] = []
+    parts: dict[str, list[str]] | None = None
+    flags, target = "", ""
     for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         if line.startswith("#,"):
             flags = line

@@ -99,20 +99,7 @@ def _named(cells: list[str]) -> dict[str, str]:
     return dict(zip(NAMES, cells, strict=True))
 
 
-def _existing_sql() -> str:
-    """The persons of a batch as they are stored, dates as text (the way rows carry them)."""
-    person = connection.ops.quote_name(Person._meta.db_table)
-    unit = connection.ops.quote_name(AdminUnit._meta.db_table)
-    household = connection.ops.quote_name(Household._meta.db_table)
-    # identifiers from the models' meta, quoted; the keys are parameters
-    return (
-        f"SELECT p.national_id, p.id, p.full_name, CAST(p.birth_date AS TEXT), p.sex, "  # noqa: S608
-        f"p.ethnicity, p.village_id, p.household_id, p.relation_to_head, p.phone, p.eid_level, "
-        f"CAST(p.eid_linked_on AS TEXT), v.code, h.code "
-        f"FROM {person} p JOIN {unit} v ON v.id = p.village_id "
-        f"LEFT JOIN {household} h ON h.id = p.household_id "
-        f"WHERE p.national_id IN ({{marks}})"
-    )
+STORED = ("national_id", "id", *COMPARED)  # as `_existing` reads them
 
 
 class PersonsKind(ImportKind):
@@ -144,37 +131,40 @@ class PersonsKind(ImportKind):
 
     @staticmethod
     def _existing(keys: list[str]) -> dict[str, tuple[Any, ...]]:
-        sql = _existing_sql()
-        found: dict[str, tuple[Any, ...]] = {}
-        with connection.cursor() as cursor:
-            for part in chunks(keys, 900):  # SQLite's old limit of 999 parameters
-                cursor.execute(sql.format(marks=", ".join(["%s"] * len(part))), part)
-                for row in cursor.fetchall():
-                    found[row[0]] = row[1:]
-        return found
+        """By ID number: (id, then the COMPARED fields with village and household as ids)."""
+        return {row[0]: row[1:] for row in bulk.rows_where_in(Person, STORED, "national_id", keys)}
 
     @staticmethod
     def _households(ctx: BulkContext, codes: set[str]) -> dict[str, tuple[int, int]]:
         codes.discard("")
-        if not codes:
-            return {}
         return {
             code: (pk, village_id)
-            for code, pk, village_id in Household.objects.filter(code__in=codes).values_list(
-                "code", "id", "village_id"
+            for code, pk, village_id in bulk.rows_where_in(
+                Household, ("code", "id", "village"), "code", codes
             )
             if ctx.covers(village_id)
         }
 
     @staticmethod
     def _heads(household_ids: list[int]) -> dict[int, str]:
-        if not household_ids:
-            return {}
-        return dict(
-            Person.objects.filter(
-                household_id__in=household_ids, relation_to_head=HEAD
-            ).values_list("household_id", "national_id")
+        head = connection.ops.quote_name("relation_to_head")
+        rows = bulk.rows_where_in(
+            Person,
+            ("household", "national_id"),
+            "household",
+            household_ids,
+            extra=f"{head} = 'head'",
         )
+        return dict(rows)
+
+    @staticmethod
+    def _codes(updates: list[tuple[Any, ...]]) -> tuple[dict[int, str], dict[int, str]]:
+        """Village and household codes of the records that change, for their audit entries."""
+        village_ids = {u[1][5] for u in updates} | {u[2][4] for u in updates}
+        household_ids = ({u[1][6] for u in updates} | {u[2][5] for u in updates}) - {None}
+        villages = dict(bulk.rows_where_in(AdminUnit, ("id", "code"), "id", village_ids))
+        households = dict(bulk.rows_where_in(Household, ("id", "code"), "id", household_ids))
+        return villages, households
 
     # -- the rows ------------------------------------------------------------------------------
 
@@ -190,6 +180,7 @@ class PersonsKind(ImportKind):
         since = today.isoformat()
         living = PersonStatus.LIVING_HERE.value
         errors = batch.errors
+        changed: list[tuple[Any, ...]] = []  # (ID number, stored row, new values, name)
         for number, cells in rows:
             (
                 national_id,
@@ -352,19 +343,26 @@ class PersonsKind(ImportKind):
                     )
                 )
                 continue
-            old = current[1:11]
-            if new == old:
+            if new == current[1:11]:
                 batch.unchanged += 1
                 continue
-            before = dict(zip(COMPARED, old, strict=True))
-            before["village"], before["household"] = current[11], current[12]
+            changed.append((national_id, current, new, name))
+        if changed:
+            self._updates(batch, changed, now)
+
+    def _updates(self, batch: Batch, changed: list[tuple[Any, ...]], now: Any) -> None:
+        villages, households = self._codes(changed)
+        for national_id, current, new, name in changed:
+            before = dict(zip(COMPARED, current[1:11], strict=True))
             after = dict(zip(COMPARED, new, strict=True))
-            after["village"], after["household"] = village_code, household_code or None
+            for values in (before, after):
+                values["village"] = villages.get(values["village"])
+                values["household"] = households.get(values["household"])
             batch.updates.append(
                 Update(
                     id=current[0],
                     label=f"{name} ({mask_national_id(national_id)})",
-                    unit_id=village.id,
+                    unit_id=new[4],
                     values=(*new[:1], folded_name(name), *new[1:], now),
                     changes={k: [before[k], after[k]] for k in COMPARED if before[k] != after[k]},
                 )
