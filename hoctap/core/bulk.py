@@ -99,10 +99,14 @@ def rows_where_in(
     table = connection.ops.quote_name(meta.db_table)
     key = _columns(model, [key_field])[0]
     values = list(keys)
+    where = f" AND {extra}" if extra else ""
+    select = f"SELECT {', '.join(selected)} FROM {table} WHERE "  # noqa: S608
     with connection.cursor() as cursor:
         for start in range(0, len(values), 5000):
             part = values[start : start + 5000]
-            marks = ", ".join(["%s"] * len(part))
-            sql = f"SELECT {', '.join(selected)} FROM {table} WHERE {key} IN ({marks})"  # noqa: S608
-            cursor.execute(sql + (f" AND {extra}" if extra else ""), part)
+            if connection.vendor == "postgresql":  # one array parameter, not 5,000
+                cursor.execute(f"{select}{key} = ANY(%s){where}", [part])
+            else:
+                marks = ", ".join(["%s"] * len(part))
+                cursor.execute(f"{select}{key} IN ({marks}){where}", part)
             yield from cursor.fetchall()
