@@ -54,9 +54,9 @@ def main(argv: list[str] | None = None) -> int:
 
         from hoctap.accounts.permissions import SYSTEM
         from hoctap.geo import services as geo
+        from hoctap.geo.imports.units import units
         from hoctap.geo.models import AdminUnit, UnitLevel
         from hoctap.imports import services
-        from hoctap.imports.kinds.units import units
 
         print(f"Database: {bench.database_label} ({_common.database_version()})")
         print(f"Machine: {_common.machine_note()}")

@@ -6,9 +6,10 @@ import pytest
 
 from hoctap.accounts.permissions import SYSTEM
 from hoctap.audit.models import AuditEntry
+from hoctap.geo.imports.units import units
 from hoctap.geo.models import AdminUnit, UnitClosure
 from hoctap.imports import services
-from hoctap.imports.kinds.units import units
+from hoctap.imports.tests.conftest import _english  # noqa: F401 (messages in English)
 from hoctap.imports.tests.helpers import counts, csv_bytes, located, xlsx_bytes
 
 HEADER = "code,name,kind,parent_code,valid_from"

@@ -2,9 +2,10 @@ import pytest
 
 from hoctap.accounts.permissions import SYSTEM
 from hoctap.audit.models import AuditEntry
+from hoctap.geo.imports.organisations import organisations
 from hoctap.geo.models import Organisation, OrganisationClosure
 from hoctap.imports import services
-from hoctap.imports.kinds.organisations import organisations
+from hoctap.imports.tests.conftest import _english  # noqa: F401 (messages in English)
 from hoctap.imports.tests.helpers import counts, csv_bytes, located, xlsx_bytes
 
 HEADER = "code,name,kind,unit_code,parent_code"
