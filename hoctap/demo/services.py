@@ -534,7 +534,7 @@ def demo_build(
                 changes={"scale": spec.name, "seed": seed, "villages": created_villages, **totals},
                 unit_id=province.id,
             )
-    if totals:
+    if totals and not transaction.get_connection().in_atomic_block:
         started = time.perf_counter()
         bulk.analyze(
             [AdminUnit, Clan, Household, Person, PersonStatusChange, OrganisationMembership]
