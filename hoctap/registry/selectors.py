@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BooleanField, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -131,9 +132,14 @@ def _first_matches(branches: list[QuerySet[Person]]) -> list[int]:
         ordered = branch.order_by("search_name", "national_id").values_list(
             "id", "search_name", "national_id"
         )[:SEARCH_LIMIT]
-        sql, branch_params = ordered.query.sql_with_params()
+        try:
+            sql, branch_params = ordered.query.sql_with_params()
+        except EmptyResultSet:  # nothing in scope
+            continue
         parts.append(f"SELECT * FROM ({sql}) AS branch{number}")  # noqa: S608
         params.extend(branch_params)
+    if not parts:
+        return []
     union = " UNION ".join(parts)
     with connection.cursor() as cursor:
         cursor.execute(
