@@ -109,6 +109,44 @@ def fresh_environment(prefix: str, *, db_prefix: str = "hoctap_bench") -> Iterat
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def kept_environment(data_dir: Path) -> Iterator[BenchEnv]:
+    """Like `fresh_environment`, but on a database that is kept for the next run: SQLite in
+    `data_dir`, or the PostgreSQL database named by DATABASE_URL itself. Nothing is removed."""
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    database_url = os.environ.get("DATABASE_URL") or None
+    secret = data_dir / "bench_secret_key"
+    if not secret.exists():
+        secret.write_text(secrets.token_urlsafe(50))
+    env = {
+        "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE,
+        "SECRET_KEY": secret.read_text().strip(),
+        "HOCTAP_HTTPS": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "HOCTAP_DATA_DIR": str(data_dir),
+        "LOG_LEVEL": "WARNING",
+    }
+    if database_url is not None:
+        if not urlsplit(database_url).scheme.startswith("postgres"):
+            raise SystemExit("DATABASE_URL must be a PostgreSQL URL")
+        env["DATABASE_URL"] = database_url
+        parts = urlsplit(database_url)
+        label = (
+            f"PostgreSQL {parts.path.lstrip('/')} on {parts.hostname}:{parts.port or 5432} (kept)"
+        )
+    else:
+        label = f"SQLite {data_dir / 'hoctap.sqlite3'} (kept)"
+    os.environ.update(env)
+    try:
+        yield BenchEnv(data_dir=data_dir, database_url=database_url, database_label=label, env=env)
+    finally:
+        with contextlib.suppress(Exception):
+            from django.db import connections
+
+            connections.close_all()
+
+
 def django_setup() -> None:
     import django
 

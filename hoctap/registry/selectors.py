@@ -45,9 +45,9 @@ def _within(unit_field: str, unit_code: str) -> Q:
 
 
 # A search answers the first SEARCH_LIMIT matches in the list's order (name, then ID number):
-# ten pages of 100. Its count is exact up to there and says SEARCH_LIMIT when there are more, so
+# five pages of 100. Its count is exact up to there and says SEARCH_LIMIT when there are more, so
 # a search never counts (or sorts) the 340,000 "nguyen" of a province: refine it instead.
-SEARCH_LIMIT = 1000
+SEARCH_LIMIT = 500
 # Below this many rows holding a later word, the word index is read first; above, the rows are
 # read in name order and the first matches come soon enough (SQLite only: PostgreSQL's planner
 # knows the word's frequency from its statistics).
