@@ -17,13 +17,13 @@ from django.db.models import Max, Model
 
 
 def columns_of(model: type[Model], fields: Sequence[str]) -> list[str]:
-    return [model._meta.get_field(name).column for name in fields]  # type: ignore[union-attr]
+    return [str(model._meta.get_field(name).column) for name in fields]  # type: ignore[union-attr]
 
 
 def next_id(model: type[Model]) -> int:
     """The first free primary key: the demo gives its rows explicit keys, so that households,
     persons and memberships can point at each other before anything is written."""
-    return int(model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+    return int(model._default_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
 
 
 def write_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:

@@ -8,6 +8,8 @@ not statistics.
 
 from __future__ import annotations
 
+from typing import Any
+
 # Ethnic group codes (hoctap/registry/ethnicity.py)
 KINH, TAY, THAI, MUONG, NUNG, HMONG, DAO, GIAY, HA_NHI, PHU_LA = (
     "01",
@@ -283,7 +285,7 @@ FAMILIES: dict[str, dict[str, int]] = {
     HA_NHI: {"Chu": 20, "Pờ": 15, "Lỳ": 15, "Phu": 10, "Sừ": 10, "Ly": 10},
     PHU_LA: {"Vàng": 20, "Sần": 15, "Lý": 15, "Ly": 10, "Pờ": 10},
 }
-STYLES: dict[str, dict[str, object]] = {
+STYLES: dict[str, dict[str, Any]] = {
     KINH: _KINH_STYLE,
     TAY: _MINORITY_STYLE,
     THAI: _MINORITY_STYLE,

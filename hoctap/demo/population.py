@@ -17,7 +17,7 @@ import bisect
 import datetime
 import random
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,8 +35,8 @@ SCHOOL_START = (9, 5)  # the school year opens on 5 September
 class Weighted:
     """Draws from items with weights in one `random()` and a bisect."""
 
-    def __init__(self, weights: dict[Any, float] | Sequence[Any]) -> None:
-        pairs = list(weights.items()) if isinstance(weights, dict) else [(w, 1) for w in weights]
+    def __init__(self, weights: Mapping[Any, float] | Sequence[Any]) -> None:
+        pairs = list(weights.items()) if isinstance(weights, Mapping) else [(w, 1) for w in weights]
         self.items = [item for item, _w in pairs]
         self.cumulative: list[float] = []
         total = 0.0
@@ -154,7 +154,7 @@ class Ids:
 
 @dataclass
 class CommuneRows:
-    clans: list[tuple[Any, ...]] = field(default_factory=list)
+    clans: list[list[Any]] = field(default_factory=list)  # the representative is set last
     households: list[tuple[Any, ...]] = field(default_factory=list)
     persons: list[tuple[Any, ...]] = field(default_factory=list)
     status_changes: list[tuple[Any, ...]] = field(default_factory=list)

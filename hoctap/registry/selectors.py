@@ -127,7 +127,8 @@ def _first_matches(branches: list[QuerySet[Person]]) -> list[int]:
     is cut to its own first SEARCH_LIMIT rows, read in order from an index, before they meet:
     an OR of the conditions would have to collect every match and sort them all. Run once
     here, so that the page and its count read at most SEARCH_LIMIT rows by primary key."""
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     for number, branch in enumerate(branches):
         ordered = branch.order_by("search_name", "national_id").values_list(
             "id", "search_name", "national_id"

@@ -62,6 +62,7 @@ def test_every_generated_person_obeys_the_register_rules():
         assert person.ethnicity in ETHNIC_GROUPS
         assert rules.clean_phone(person.phone) == person.phone
         assert rules.clean_legacy_id_card(person.legacy_id_card) == person.legacy_id_card
+        assert person.household is not None
         assert person.household.village_id == person.village_id
         assert rules.clean_relation(person.relation_to_head, has_household=True)
         assert person.birth_date <= person.status_since <= REFERENCE_DAY
