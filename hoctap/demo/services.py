@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -38,6 +38,7 @@ from hoctap.geo.models import (
     UnitKind,
     UnitLevel,
 )
+from hoctap.registry import word_index
 from hoctap.registry.models import (
     Clan,
     Household,
@@ -325,64 +326,70 @@ def _registers(
     representatives: list[tuple[int, int]] = []
     generate_seconds = write_seconds = 0.0
     bulk.check_constraints_at_once()
-    for plan, households, clans in zip(plans, households_by_commune, clans_by_commune, strict=True):
-        started = time.perf_counter()
-        commune = plan.unit
-        villages = list(
-            AdminUnit.objects.filter(parent=commune, level=UnitLevel.VILLAGE)
-            .order_by("code")
-            .values_list("id", "code", "name")
-        )
-        if not villages:
-            continue
-        rng = random.Random(f"{seed}:{commune.code}")  # noqa: S311 - demo data
-        village_weights = [rng.uniform(0.6, 1.4) for _ in villages]
-        orgs = population.Organisations(
-            primary_school=org_codes.get(f"TH-{commune.code}"),
-            secondary_school=org_codes.get(f"THCS-{commune.code}"),
-            police=org_codes.get(f"CAX-{commune.code}"),
-            association=org_codes.get(f"HKH-{commune.code}"),
-            digital_groups={v[0]: org_ids[v[0]] for v in villages if v[0] in org_ids},
-            provincial=provincial,
-            provincial_rate=rate,
-        )
-        rows = population.CommuneGenerator(
-            rng=rng,
-            commune=population.Commune(
-                id=commune.id,
-                code=commune.code,
-                name=commune.name,
-                profile=plan.profile,
-                # communes of the old Yên Bái province have codes from 04000 on
-                id_prefix=(
-                    names.HOME_PREFIX_YEN_BAI
-                    if commune.code >= "04000"
-                    else names.HOME_PREFIX_LAO_CAI
+    # On SQLite the word index of the names is filled once at the end, not row by row.
+    with word_index.bulk_insert(connection, from_id=ids.person):
+        for plan, households, clans in zip(
+            plans, households_by_commune, clans_by_commune, strict=True
+        ):
+            started = time.perf_counter()
+            commune = plan.unit
+            villages = list(
+                AdminUnit.objects.filter(parent=commune, level=UnitLevel.VILLAGE)
+                .order_by("code")
+                .values_list("id", "code", "name")
+            )
+            if not villages:
+                continue
+            rng = random.Random(f"{seed}:{commune.code}")  # noqa: S311 - demo data
+            village_weights = [rng.uniform(0.6, 1.4) for _ in villages]
+            orgs = population.Organisations(
+                primary_school=org_codes.get(f"TH-{commune.code}"),
+                secondary_school=org_codes.get(f"THCS-{commune.code}"),
+                police=org_codes.get(f"CAX-{commune.code}"),
+                association=org_codes.get(f"HKH-{commune.code}"),
+                digital_groups={v[0]: org_ids[v[0]] for v in villages if v[0] in org_ids},
+                provincial=provincial,
+                provincial_rate=rate,
+            )
+            rows = population.CommuneGenerator(
+                rng=rng,
+                commune=population.Commune(
+                    id=commune.id,
+                    code=commune.code,
+                    name=commune.name,
+                    profile=plan.profile,
+                    # communes of the old Yên Bái province have codes from 04000 on
+                    id_prefix=(
+                        names.HOME_PREFIX_YEN_BAI
+                        if commune.code >= "04000"
+                        else names.HOME_PREFIX_LAO_CAI
+                    ),
                 ),
-            ),
-            villages=[population.Village(*v) for v in villages],
-            households_by_village=_shares(households, village_weights),
-            clans=clans,
-            organisations=orgs,
-            ids=ids,
-            numbers=numbers,
-            now=now,
-        ).generate()
-        generated = time.perf_counter()
-        # Parents first: foreign keys are checked row by row (see check_constraints_at_once).
-        representatives += [(row[5], row[0]) for row in rows.clans if row[5] is not None]
-        clan_rows = [(*row[:5], None, *row[6:]) for row in rows.clans]
-        totals["clans"] += bulk.write_rows(Clan, CLAN_FIELDS, clan_rows)
-        totals["households"] += bulk.write_rows(Household, HOUSEHOLD_FIELDS, rows.households)
-        totals["persons"] += bulk.write_rows(Person, PERSON_FIELDS, rows.persons)
-        totals["status_changes"] += bulk.write_rows(
-            PersonStatusChange, STATUS_FIELDS, rows.status_changes
-        )
-        totals["memberships"] += bulk.write_rows(
-            OrganisationMembership, MEMBERSHIP_FIELDS, rows.memberships
-        )
-        generate_seconds += generated - started
-        write_seconds += time.perf_counter() - generated
+                villages=[population.Village(*v) for v in villages],
+                households_by_village=_shares(households, village_weights),
+                clans=clans,
+                organisations=orgs,
+                ids=ids,
+                numbers=numbers,
+                now=now,
+            ).generate()
+            generated = time.perf_counter()
+            # Parents first: foreign keys are checked row by row (see check_constraints_at_once).
+            representatives += [(row[5], row[0]) for row in rows.clans if row[5] is not None]
+            clan_rows = [(*row[:5], None, *row[6:]) for row in rows.clans]
+            totals["clans"] += bulk.write_rows(Clan, CLAN_FIELDS, clan_rows)
+            totals["households"] += bulk.write_rows(Household, HOUSEHOLD_FIELDS, rows.households)
+            totals["persons"] += bulk.write_rows(Person, PERSON_FIELDS, rows.persons)
+            totals["status_changes"] += bulk.write_rows(
+                PersonStatusChange, STATUS_FIELDS, rows.status_changes
+            )
+            totals["memberships"] += bulk.write_rows(
+                OrganisationMembership, MEMBERSHIP_FIELDS, rows.memberships
+            )
+            generate_seconds += generated - started
+            write_seconds += time.perf_counter() - generated
+        words_from = time.perf_counter()
+    write_seconds += time.perf_counter() - words_from  # the word index filled at once
     started = time.perf_counter()
     bulk.set_representatives(Clan, representatives)
     bulk.reset_sequences([Clan, Household, Person])

@@ -20,6 +20,7 @@ from hoctap.accounts.roles import Perm
 from hoctap.core.errors import NotFound
 from hoctap.core.text import fold
 from hoctap.geo.models import UnitClosure, UnitLevel
+from hoctap.registry import word_index
 from hoctap.registry.models import (
     Clan,
     Household,
@@ -52,7 +53,7 @@ SEARCH_LIMIT = 500
 # read in name order and the first matches come soon enough (SQLite only: PostgreSQL's planner
 # knows the word's frequency from its statistics).
 _COMMON_WORD = 5000
-_WORDS = "registry_person_words"  # migration 0003
+_WORDS = word_index.WORDS
 
 
 def _next_prefix(text: str) -> str | None:

@@ -182,3 +182,28 @@ def _persons_undone(seed: int) -> list[tuple[object, ...]]:
 def test_the_same_seed_gives_the_same_registers():
     assert _persons_undone(3) == _persons_undone(3)
     assert _persons_undone(3) != _persons_undone(4)
+
+
+@pytest.mark.django_db
+def test_the_generated_persons_are_in_the_word_index(monkeypatch: pytest.MonkeyPatch):
+    """The bulk load fills the name search's word index (on SQLite at once, not by trigger)
+    and leaves it kept up to date for the persons registered afterwards."""
+    from hoctap.registry import selectors, services
+
+    build()
+    monkeypatch.setattr(selectors, "_WIDE_SCOPE", 0)  # search as over a whole province
+    monkeypatch.setattr(selectors, "SEARCH_LIMIT", 100_000)
+    for person in Person.objects.order_by("id")[::37]:
+        later_words = person.search_name.split(" ", 1)[1]
+        assert person in selectors.person_list(actor=SYSTEM, q=later_words)
+    village = Person.objects.first().village  # type: ignore[union-attr]
+    services.person_create(
+        actor=SYSTEM,
+        national_id="001090123456",
+        full_name="Người Xyzabc",
+        birth_date=datetime.date(1990, 5, 1),
+        sex="male",
+        ethnicity="01",
+        village_code=village.code,
+    )
+    assert [p.full_name for p in selectors.person_list(actor=SYSTEM, q="xyzab")] == ["Người Xyzabc"]
