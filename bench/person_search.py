@@ -30,7 +30,7 @@ from urllib.parse import quote
 
 import _common
 import httpx
-from unit_pages import MAX_REQUESTS, Endpoint, measure_row, session_login
+from unit_pages import MAX_REQUESTS, Endpoint, measure_endpoints, print_results, session_login
 
 DEMO_PASSWORD = "hoctap-demo-2026"  # the demo users' published password
 TERMS = ["nguyen", "quach", "Hoàng Thị", "mai"]
@@ -161,52 +161,16 @@ def main(argv: list[str] | None = None) -> int:
                 f"per row after {args.warmup} warm-up"
             )
             sessions = {user: session_login(server.base_url, user, DEMO_PASSWORD) for user in keys}
-            args.goal_ms = float(args.goal_ms)
-            rows: list[list[object]] = []
-            baseline_p95: float | None = None
-            for endpoint in endpoints(prefix):
-                print(f"  {endpoint.label} as {endpoint.user} ...", file=sys.stderr)
-                headers: dict[str, str] = {}
-                cookies: dict[str, str] = {}
-                problem = ""
-                if endpoint.auth == "bearer":
-                    headers["Authorization"] = f"Bearer {keys[endpoint.user]}"
-                elif endpoint.auth == "session":
-                    cookies, problem = sessions[endpoint.user]
-                row, p95, ok = measure_row(
-                    server=server,
-                    endpoint=endpoint,
-                    clients=args.clients,
-                    headers=headers,
-                    cookies=cookies,
-                    problem=problem,
-                    baseline_p95=baseline_p95,
-                    args=args,
-                )
-                rows.append(row)
-                failed |= not ok
-                if endpoint.is_baseline:
-                    baseline_p95 = p95
-            print()
-            _common.print_table(
-                [
-                    "endpoint",
-                    "as",
-                    "clients",
-                    "ok",
-                    "p50 ms",
-                    "p95 ms",
-                    "max ms",
-                    "req/s",
-                    "srv CPU ms",
-                    "p95-ping",
-                    "goal p95",
-                    "verdict",
-                    "response",
-                ],
-                rows,
-                left=(0, 1, -1),
+            rows, failed = measure_endpoints(
+                server=server,
+                endpoints=endpoints(prefix),
+                clients=args.clients,
+                keys=keys,
+                sessions=sessions,
+                args=args,
             )
+            print()
+            print_results(rows)
             if seconds is not None:
                 print(f"\nDemo generation (hoctap demo --scale province): {seconds:.1f} s")
             print(f"Machine now: {_common.machine_note()}")

@@ -54,6 +54,7 @@ SEARCH_LIMIT = 500
 # knows the word's frequency from its statistics).
 _COMMON_WORD = 5000
 _WORDS = word_index.WORDS
+_FEW_IDS_DIGITS = 6
 
 
 def _next_prefix(text: str) -> str | None:
@@ -123,19 +124,22 @@ def _later_word_q(term: str, *, wide: bool) -> Q | None:
     return exact
 
 
-def _first_matches(branches: list[QuerySet[Person]]) -> list[int]:
+def _first_matches(branches: list[tuple[QuerySet[Person], bool]]) -> list[int]:
     """Ids of the first SEARCH_LIMIT persons, in list order, matching any branch. Each branch
     is cut to its own first SEARCH_LIMIT rows, read in order from an index, before they meet:
     an OR of the conditions would have to collect every match and sort them all. Run once
-    here, so that the page and its count read at most SEARCH_LIMIT rows by primary key."""
+    here, so that the page and its count read at most SEARCH_LIMIT rows by primary key.
+    A branch given as not `in_order` has few matches: read them all from their own index."""
     parts: list[str] = []
     params: list[Any] = []
-    for number, branch in enumerate(branches):
-        ordered = branch.order_by("search_name", "national_id").values_list(
-            "id", "search_name", "national_id"
-        )[:SEARCH_LIMIT]
+    for number, (branch, in_order) in enumerate(branches):
+        rows = branch.values_list("id", "search_name", "national_id")
+        if in_order:
+            rows = rows.order_by("search_name", "national_id")[:SEARCH_LIMIT]
+        else:
+            rows = rows.order_by()
         try:
-            sql, branch_params = ordered.query.sql_with_params()
+            sql, branch_params = rows.query.sql_with_params()
         except EmptyResultSet:  # nothing in scope
             continue
         parts.append(f"SELECT * FROM ({sql}) AS branch{number}")  # noqa: S608
@@ -194,12 +198,15 @@ def person_list(
         persons = persons.filter(status=status)
     if term:
         if term.isdigit():
-            branches = [persons.filter(_prefix_q("national_id", term))]
+            # From 6 digits on (province, century and sex, year) a few thousand persons at most
+            # in a province: read them by number; fewer digits match many, met soon in name order.
+            long_prefix = len(term) >= _FEW_IDS_DIGITS
+            branches = [(persons.filter(_prefix_q("national_id", term)), not long_prefix)]
         else:
-            branches = [persons.filter(_prefix_q("search_name", term))]
+            branches = [(persons.filter(_prefix_q("search_name", term)), True)]
             later = _later_word_q(term, wide=wide)
             if later is not None:
-                branches.append(persons.filter(later))
+                branches.append((persons.filter(later), True))
         persons = Person.objects.filter(pk__in=_first_matches(branches))
     return persons.select_related("village", "household").order_by("search_name", "national_id")
 

@@ -35,6 +35,21 @@ class _Undo(Exception):
     """Raised to roll a block back."""
 
 
+def register(national_id: str, name: str, village_code: str) -> Person:
+    """A person registered through the service, as an officer would, after the demo."""
+    from hoctap.registry import services
+
+    return services.person_create(
+        actor=SYSTEM,
+        national_id=national_id,
+        full_name=name,
+        birth_date=datetime.date(1990, 5, 1),
+        sex="male",
+        ethnicity="01",
+        village_code=village_code,
+    )
+
+
 def build(seed: int = 7) -> DemoResult:
     return demo_build(province_code="15", scale=TINY, seed=seed)
 
@@ -136,30 +151,14 @@ def test_the_registers_are_one_audit_entry_and_not_loaded_twice():
 @pytest.mark.django_db
 def test_the_generated_rows_can_be_changed_through_the_services():
     """Explicit keys leave the sequences right: the next person the services create works."""
-    from hoctap.registry import services
-
     build()
     village = Person.objects.first().village  # type: ignore[union-attr]
-    person = services.person_create(
-        actor=SYSTEM,
-        national_id="001090123456",
-        full_name="Người Mới",
-        birth_date=datetime.date(1990, 5, 1),
-        sex="male",
-        ethnicity="01",
-        village_code=village.code,
-    )
+    person = register("001090123456", "Người Mới", village.code)
     assert person.pk > max(Person.objects.exclude(pk=person.pk).values_list("pk", flat=True))
+    taken = Person.objects.exclude(pk=person.pk).first()
+    assert taken is not None
     with pytest.raises(InvalidInput):  # a generated number is taken like any other
-        services.person_create(
-            actor=SYSTEM,
-            national_id=Person.objects.exclude(pk=person.pk).first().national_id,  # type: ignore[union-attr]
-            full_name="Trùng Số",
-            birth_date=datetime.date(1990, 5, 1),
-            sex="male",
-            ethnicity="01",
-            village_code=village.code,
-        )
+        register(taken.national_id, "Trùng Số", village.code)
 
 
 def _persons_undone(seed: int) -> list[tuple[object, ...]]:
@@ -188,7 +187,7 @@ def test_the_same_seed_gives_the_same_registers():
 def test_the_generated_persons_are_in_the_word_index(monkeypatch: pytest.MonkeyPatch):
     """The bulk load fills the name search's word index (on SQLite at once, not by trigger)
     and leaves it kept up to date for the persons registered afterwards."""
-    from hoctap.registry import selectors, services
+    from hoctap.registry import selectors
 
     build()
     monkeypatch.setattr(selectors, "_WIDE_SCOPE", 0)  # search as over a whole province
@@ -197,13 +196,5 @@ def test_the_generated_persons_are_in_the_word_index(monkeypatch: pytest.MonkeyP
         later_words = person.search_name.split(" ", 1)[1]
         assert person in selectors.person_list(actor=SYSTEM, q=later_words)
     village = Person.objects.first().village  # type: ignore[union-attr]
-    services.person_create(
-        actor=SYSTEM,
-        national_id="001090123456",
-        full_name="Người Xyzabc",
-        birth_date=datetime.date(1990, 5, 1),
-        sex="male",
-        ethnicity="01",
-        village_code=village.code,
-    )
+    register("001090123456", "Người Xyzabc", village.code)
     assert [p.full_name for p in selectors.person_list(actor=SYSTEM, q="xyzab")] == ["Người Xyzabc"]
