@@ -185,10 +185,10 @@ def person_list(
     persons = Person.objects.all()
     village_field = "village_id"
     wide = bool(term) and _is_wide(actor, within_unit_code)
-    if wide and connection.vendor == "sqlite":
-        # Many villages: read the persons in name order and test the village on each row, not
-        # village by village (SQLite's planner cannot tell how many villages a scope holds;
-        # PostgreSQL's can).
+    if wide:
+        # Many villages: read the persons in name order (or from the word index) and test the
+        # village on each row, not village by village: the planners cannot tell how many
+        # villages a scope holds, and would read the whole province village by village.
         persons = persons.alias(row_village=F("village_id") + 0)
         village_field = "row_village"
     persons = persons.filter(registry_visible_q(actor, village_field))
