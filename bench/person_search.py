@@ -14,8 +14,9 @@ production settings on a free port of 127.0.0.1, and a commune officer (`commune
 commune: ~17,000 persons) and a provincial user (`secretariat`: the whole province) search
 through `/api/v1/persons?q=...` and the page `/persons/?q=...` (reported as not available while
 that page does not exist) with several terms: a common family name, a rarer one, a name with
-diacritics, a given name (a later word of the name) and an ID-number prefix. Goal: p95 under
-200 ms for page 1 of the results, shown beside the trivial `/ping`.
+diacritics, a given name (a later word of the name) and an ID-number prefix; and the list
+without a search. Goal: p95 under 200 ms for page 1 of the results, shown beside the trivial
+`/ping`.
 """
 
 from __future__ import annotations
@@ -99,6 +100,7 @@ def id_prefix() -> str:
 def endpoints(prefix: str) -> list[Endpoint]:
     rows = [Endpoint("/ping", "/ping", "anonymous", "none", is_baseline=True)]
     for user in ("commune1", "secretariat"):
+        rows.append(Endpoint("API (no search)", "/api/v1/persons", user, "bearer", _api_count))
         for term in [*TERMS, prefix]:
             q = quote(term)
             rows.append(

@@ -160,14 +160,20 @@ _WIDE_SCOPE = 300  # villages: about ten communes
 
 
 def _is_wide(actor: Any, within_unit_code: str | None) -> bool:
-    """Whether a list covers so many villages that a search reads best in name order."""
+    """Whether a list covers so many villages that it reads best in name order. The counts are
+    kept on the actor for the request, like its grants: a list page asks once."""
     scope = scope_for(actor, Perm.VIEW_REGISTRY)
+    cache: dict[Any, int] = getattr(actor, "__dict__", {}).setdefault("_hoctap_villages", {})
     villages = UnitClosure.objects.filter(descendant__level=UnitLevel.VILLAGE)
     counts = []
     if not scope.is_global:
-        counts.append(villages.filter(ancestor_id__in=scope.unit_ids).count())
+        if scope.unit_ids not in cache:
+            cache[scope.unit_ids] = villages.filter(ancestor_id__in=scope.unit_ids).count()
+        counts.append(cache[scope.unit_ids])
     if within_unit_code:
-        counts.append(villages.filter(ancestor__code=within_unit_code).count())
+        if within_unit_code not in cache:
+            cache[within_unit_code] = villages.filter(ancestor__code=within_unit_code).count()
+        counts.append(cache[within_unit_code])
     return min(counts, default=_WIDE_SCOPE) >= _WIDE_SCOPE
 
 
@@ -184,11 +190,12 @@ def person_list(
     term = fold(q or "")
     persons = Person.objects.all()
     village_field = "village_id"
-    wide = bool(term) and _is_wide(actor, within_unit_code)
+    wide = _is_wide(actor, within_unit_code)
     if wide:
         # Many villages: read the persons in name order (or from the word index) and test the
         # village on each row, not village by village: the planners cannot tell how many
-        # villages a scope holds, and would read the whole province village by village.
+        # villages a scope holds, and would read (and sort) the whole province village by
+        # village for a page of 100.
         persons = persons.alias(row_village=F("village_id") + 0)
         village_field = "row_village"
     persons = persons.filter(registry_visible_q(actor, village_field))
