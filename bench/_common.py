@@ -59,6 +59,40 @@ def _exit_on_sigterm(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)
 
 
+def _settings_env(data_dir: Path, secret_key: str) -> dict[str, str]:
+    return {
+        "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE,
+        "SECRET_KEY": secret_key,
+        "HOCTAP_HTTPS": "0",  # plain http on 127.0.0.1: cookies must not be Secure-only
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "HOCTAP_DATA_DIR": str(data_dir),
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def _bench_env(
+    data_dir: Path, database_url: str | None, secret_key: str, database_name: str, note: str = ""
+) -> BenchEnv:
+    """Point this process (and, through `env`, the server) at the database."""
+    env = _settings_env(data_dir, secret_key)
+    if database_url is not None:
+        env["DATABASE_URL"] = database_url
+        parts = urlsplit(database_url)
+        label = f"PostgreSQL {database_name} on {parts.hostname}:{parts.port or 5432}{note}"
+    else:
+        os.environ.pop("DATABASE_URL", None)
+        label = f"SQLite {data_dir / 'hoctap.sqlite3'}{note}"
+    os.environ.update(env)
+    return BenchEnv(data_dir=data_dir, database_url=database_url, database_label=label, env=env)
+
+
+def _close_connections() -> None:
+    with contextlib.suppress(Exception):
+        from django.db import connections
+
+        connections.close_all()
+
+
 @contextlib.contextmanager
 def fresh_environment(prefix: str, *, db_prefix: str = "hoctap_bench") -> Iterator[BenchEnv]:
     """A temporary data directory and an empty database, configured in `os.environ`.
@@ -78,35 +112,37 @@ def fresh_environment(prefix: str, *, db_prefix: str = "hoctap_bench") -> Iterat
             raise SystemExit(f"DATABASE_URL must be a PostgreSQL URL, not {scheme}://")
         _postgres_admin(server_url, "CREATE DATABASE {}", db_name)
         database_url = _with_database(server_url, db_name)
-    env = {
-        "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE,
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "HOCTAP_HTTPS": "0",  # plain http on 127.0.0.1: cookies must not be Secure-only
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "HOCTAP_DATA_DIR": str(data_dir),
-        "LOG_LEVEL": "WARNING",
-    }
-    if database_url is not None:
-        env["DATABASE_URL"] = database_url
-        parts = urlsplit(database_url)
-        label = f"PostgreSQL {db_name} on {parts.hostname}:{parts.port or 5432}"
-    else:
-        os.environ.pop("DATABASE_URL", None)
-        label = f"SQLite {data_dir / 'hoctap.sqlite3'}"
-    os.environ.update(env)
+    bench = _bench_env(data_dir, database_url, secrets.token_urlsafe(50), db_name)
     try:
-        yield BenchEnv(data_dir=data_dir, database_url=database_url, database_label=label, env=env)
+        yield bench
     finally:
-        with contextlib.suppress(Exception):
-            from django.db import connections
-
-            connections.close_all()
+        _close_connections()
         if server_url is not None:
             try:
                 _postgres_admin(server_url, "DROP DATABASE IF EXISTS {} WITH (FORCE)", db_name)
             except Exception as exc:
                 print(f"warning: could not drop database {db_name}: {exc}", file=sys.stderr)
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def kept_environment(data_dir: Path) -> Iterator[BenchEnv]:
+    """Like `fresh_environment`, but on a database that is kept for the next run: SQLite in
+    `data_dir`, or the PostgreSQL database named by DATABASE_URL itself. Nothing is removed."""
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    database_url = os.environ.get("DATABASE_URL") or None
+    secret = data_dir / "bench_secret_key"
+    if not secret.exists():
+        secret.write_text(secrets.token_urlsafe(50))
+    if database_url is not None and not urlsplit(database_url).scheme.startswith("postgres"):
+        raise SystemExit("DATABASE_URL must be a PostgreSQL URL")
+    name = urlsplit(database_url).path.lstrip("/") if database_url else ""
+    bench = _bench_env(data_dir, database_url, secret.read_text().strip(), name, " (kept)")
+    try:
+        yield bench
+    finally:
+        _close_connections()
 
 
 def django_setup() -> None:

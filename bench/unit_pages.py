@@ -433,56 +433,85 @@ def main(argv: list[str] | None = None) -> int:
             keys[fixture.officer_user] = fixture.officer_key
             rows: list[list[object]] = []
             for clients in args.client_counts:
-                baseline_p95: float | None = None
-                for endpoint in endpoints(fixture):
-                    print(f"  {endpoint.label}, {clients} client(s) ...", file=sys.stderr)
-                    headers: dict[str, str] = {}
-                    cookies: dict[str, str] = {}
-                    problem = ""
-                    if endpoint.auth == "bearer":
-                        headers["Authorization"] = f"Bearer {keys[endpoint.user]}"
-                    elif endpoint.auth == "session":
-                        cookies, problem = sessions[endpoint.user]
-                    row, p95, ok = measure_row(
-                        server=server,
-                        endpoint=endpoint,
-                        clients=clients,
-                        headers=headers,
-                        cookies=cookies,
-                        problem=problem,
-                        baseline_p95=baseline_p95,
-                        args=args,
-                    )
-                    rows.append(row)
-                    failed |= not ok
-                    if endpoint.is_baseline:
-                        baseline_p95 = p95
+                found, missed = measure_endpoints(
+                    server=server,
+                    endpoints=endpoints(fixture),
+                    clients=clients,
+                    keys=keys,
+                    sessions=sessions,
+                    args=args,
+                )
+                rows += found
+                failed |= missed
             print()
-            _common.print_table(
-                [
-                    "endpoint",
-                    "as",
-                    "clients",
-                    "ok",
-                    "p50 ms",
-                    "p95 ms",
-                    "max ms",
-                    "req/s",
-                    "srv CPU ms",
-                    "p95-ping",
-                    "goal p95",
-                    "verdict",
-                    "response",
-                ],
-                rows,
-                left=(0, 1, -1),
-            )
+            print_results(rows)
             print(f"\nMachine now: {_common.machine_note()}")
             if "Traceback" in server.log_tail(200):
                 print("\nThe server logged errors; the end of its log:\n" + server.log_tail())
         finally:
             _common.server_stop(server)
     return 1 if failed and args.strict else 0
+
+
+RESULT_HEADERS = [
+    "endpoint",
+    "as",
+    "clients",
+    "ok",
+    "p50 ms",
+    "p95 ms",
+    "max ms",
+    "req/s",
+    "srv CPU ms",
+    "p95-ping",
+    "goal p95",
+    "verdict",
+    "response",
+]
+
+
+def print_results(rows: list[list[object]]) -> None:
+    _common.print_table(RESULT_HEADERS, rows, left=(0, 1, -1))
+
+
+def measure_endpoints(
+    *,
+    server: _common.Server,
+    endpoints: list[Endpoint],
+    clients: int,
+    keys: dict[str, str],
+    sessions: dict[str, tuple[dict[str, str], str]],
+    args: argparse.Namespace,
+) -> tuple[list[list[object]], bool]:
+    """One row per endpoint, the baseline (`/ping`) first; and whether a goal was missed.
+    `keys`: API bearer keys by username; `sessions`: (cookies, why not) by username."""
+    rows: list[list[object]] = []
+    failed = False
+    baseline_p95: float | None = None
+    for endpoint in endpoints:
+        print(f"  {endpoint.label} as {endpoint.user}, {clients} client(s) ...", file=sys.stderr)
+        headers: dict[str, str] = {}
+        cookies: dict[str, str] = {}
+        problem = ""
+        if endpoint.auth == "bearer":
+            headers["Authorization"] = f"Bearer {keys[endpoint.user]}"
+        elif endpoint.auth == "session":
+            cookies, problem = sessions[endpoint.user]
+        row, p95, ok = measure_row(
+            server=server,
+            endpoint=endpoint,
+            clients=clients,
+            headers=headers,
+            cookies=cookies,
+            problem=problem,
+            baseline_p95=baseline_p95,
+            args=args,
+        )
+        rows.append(row)
+        failed |= not ok
+        if endpoint.is_baseline:
+            baseline_p95 = p95
+    return rows, failed
 
 
 def measure_row(

@@ -172,7 +172,15 @@ class Person(TimeStampedModel):
         ordering = ["search_name", "national_id"]
         indexes = [
             models.Index(fields=["village", "status"], name="registry_person_village_idx"),
-            models.Index(fields=["search_name"], name="registry_person_search_idx"),
+            # The name search (selectors.person_list): a prefix of the whole name is a range of
+            # this index, already in the list's order, and the village and id it carries let a
+            # search test the scope without reading the rows; within a commune, the next index
+            # serves. The words after the first have their own index, per database (0003).
+            models.Index(
+                fields=["search_name", "national_id", "village", "id"],
+                name="registry_person_name_idx",
+            ),
+            models.Index(fields=["village", "search_name"], name="registry_person_vname_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

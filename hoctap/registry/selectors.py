@@ -6,16 +6,21 @@ A person and a household are in scope when their village is under a unit where t
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from hoctap.accounts.permissions import scope_for
 from hoctap.accounts.roles import Perm
 from hoctap.core.errors import NotFound
 from hoctap.core.text import fold
-from hoctap.geo.models import UnitClosure
+from hoctap.geo.models import UnitClosure, UnitLevel
+from hoctap.registry import word_index
 from hoctap.registry.models import (
     Clan,
     Household,
@@ -40,6 +45,138 @@ def _within(unit_field: str, unit_code: str) -> Q:
     )
 
 
+# A search answers the first SEARCH_LIMIT matches in the list's order (name, then ID number):
+# five pages of 100. Its count is exact up to there and says SEARCH_LIMIT when there are more, so
+# a search never counts (or sorts) the 340,000 "nguyen" of a province: refine it instead.
+SEARCH_LIMIT = 500
+# Below this many rows holding a later word, the word index is read first; above, the rows are
+# read in name order and the first matches come soon enough (SQLite only: PostgreSQL's planner
+# knows the word's frequency from its statistics).
+_COMMON_WORD = 5000
+_WORDS = word_index.WORDS
+_FEW_IDS_DIGITS = 6
+
+
+def _next_prefix(text: str) -> str | None:
+    """The smallest string above every string starting with `text` in any collation, when
+    the last character allows it ("nguyen" → "nguyeo", "0109" → "0110"); else None."""
+    if text.isdigit():
+        return None if set(text) == {"9"} else f"{int(text) + 1:0{len(text)}d}"
+    last = text[-1]
+    if "a" <= last < "z" or "0" <= last < "9":
+        return text[:-1] + chr(ord(last) + 1)
+    return None
+
+
+def _prefix_q(field: str, prefix: str) -> Q:
+    """`field` starts with `prefix`, as a range an index can read. SQLite also tests the prefix
+    itself; PostgreSQL does not, as its planner would count the same condition twice and
+    expect too few rows. (Exact in the C collation; in a linguistic one a name differing only
+    by spaces from the prefix could slip in.)"""
+    upper = _next_prefix(prefix)
+    q = Q(**{f"{field}__gte": prefix})
+    if upper:
+        q &= Q(**{f"{field}__lt": upper})
+    if connection.vendor != "postgresql" or not upper:
+        q &= Q(**{f"{field}__startswith": prefix})
+    return q
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# The expression of the PostgreSQL word index (migration 0003), written out the same way.
+_PG_LATER_WORDS = (
+    '(\' \' || SUBSTRING("registry_person"."search_name", '
+    'STRPOS("registry_person"."search_name", \' \') + 1)) LIKE %s'
+)
+
+
+def _later_word_q(term: str, *, wide: bool) -> Q | None:
+    """A later word of the folded name starts with `term` ("thi mai", "mai"); None when no
+    row can match. Over a few villages the rows in scope are simply read; over many, the word
+    index of migration 0003 finds them."""
+    exact = Q(search_name__contains=f" {term}")
+    if not wide:
+        return exact
+    if connection.vendor == "postgresql":
+        pattern = f"% {_like_escaped(term)}%"
+        return Q(RawSQL(_PG_LATER_WORDS, [pattern], output_field=BooleanField()))  # noqa: S611
+    if connection.vendor != "sqlite":
+        return exact
+    words = re.findall(r"[a-z0-9]+", term)
+    if not words:
+        return exact
+    match = '"' + " ".join(words) + '"*'  # the phrase, its last word as a prefix
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT rowid FROM {_WORDS} WHERE {_WORDS} MATCH %s "  # noqa: S608
+            "LIMIT %s)",
+            [match, _COMMON_WORD],
+        )
+        found = cursor.fetchone()[0]
+    if found == 0:
+        return None
+    if found < _COMMON_WORD:
+        rows = RawSQL(f"SELECT rowid FROM {_WORDS} WHERE {_WORDS} MATCH %s", [match])  # noqa: S608, S611
+        return exact & Q(pk__in=rows)
+    return exact
+
+
+def _first_matches(branches: list[tuple[QuerySet[Person], bool]]) -> list[int]:
+    """Ids of the first SEARCH_LIMIT persons, in list order, matching any branch. Each branch
+    is cut to its own first SEARCH_LIMIT rows, read in order from an index, before they meet:
+    an OR of the conditions would have to collect every match and sort them all. Run once
+    here, so that the page and its count read at most SEARCH_LIMIT rows by primary key.
+    A branch given as not `in_order` has few matches: read them all from their own index."""
+    parts: list[str] = []
+    params: list[Any] = []
+    for number, (branch, in_order) in enumerate(branches):
+        rows = branch.values_list("id", "search_name", "national_id")
+        if in_order:
+            rows = rows.order_by("search_name", "national_id")[:SEARCH_LIMIT]
+        else:
+            rows = rows.order_by()
+        try:
+            sql, branch_params = rows.query.sql_with_params()
+        except EmptyResultSet:  # nothing in scope
+            continue
+        parts.append(f"SELECT * FROM ({sql}) AS branch{number}")  # noqa: S608
+        params.extend(branch_params)
+    if not parts:
+        return []
+    union = " UNION ".join(parts)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT matches.id FROM ({union}) AS matches "  # noqa: S608
+            "ORDER BY matches.search_name, matches.national_id LIMIT %s",
+            [*params, SEARCH_LIMIT],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+_WIDE_SCOPE = 300  # villages: about ten communes
+
+
+def _is_wide(actor: Any, within_unit_code: str | None) -> bool:
+    """Whether a list covers so many villages that it reads best in name order. The counts are
+    kept on the actor for the request, like its grants: a list page asks once."""
+    scope = scope_for(actor, Perm.VIEW_REGISTRY)
+    cache: dict[Any, int] = getattr(actor, "__dict__", {}).setdefault("_hoctap_villages", {})
+    villages = UnitClosure.objects.filter(descendant__level=UnitLevel.VILLAGE)
+    counts = []
+    if not scope.is_global:
+        if scope.unit_ids not in cache:
+            cache[scope.unit_ids] = villages.filter(ancestor_id__in=scope.unit_ids).count()
+        counts.append(cache[scope.unit_ids])
+    if within_unit_code:
+        if within_unit_code not in cache:
+            cache[within_unit_code] = villages.filter(ancestor__code=within_unit_code).count()
+        counts.append(cache[within_unit_code])
+    return min(counts, default=_WIDE_SCOPE) >= _WIDE_SCOPE
+
+
 def person_list(
     *,
     actor: Any,
@@ -47,22 +184,38 @@ def person_list(
     status: str | None = None,
     q: str | None = None,
 ) -> QuerySet[Person]:
-    """Persons in scope; `q` is a name without diacritics ("nguyen van") or the start of an
-    ID number (digits only)."""
-    persons = Person.objects.filter(registry_visible_q(actor, "village_id")).select_related(
-        "village", "household"
-    )
+    """Persons in scope, by name then ID number. `q` is the start of a word of the name,
+    diacritics and case ignored ("nguyen van", "mai", "Hoàng Thị"), or the start of an ID
+    number (digits only); a search answers its first `SEARCH_LIMIT` matches."""
+    term = fold(q or "")
+    persons = Person.objects.all()
+    village_field = "village_id"
+    wide = _is_wide(actor, within_unit_code)
+    if wide:
+        # Many villages: read the persons in name order (or from the word index) and test the
+        # village on each row, not village by village: the planners cannot tell how many
+        # villages a scope holds, and would read (and sort) the whole province village by
+        # village for a page of 100.
+        persons = persons.alias(row_village=F("village_id") + 0)
+        village_field = "row_village"
+    persons = persons.filter(registry_visible_q(actor, village_field))
     if within_unit_code:
-        persons = persons.filter(_within("village_id", within_unit_code))
+        persons = persons.filter(_within(village_field, within_unit_code))
     if status:
         persons = persons.filter(status=status)
-    if q and q.strip():
-        term = q.strip()
+    if term:
         if term.isdigit():
-            persons = persons.filter(national_id__startswith=term)
+            # From 6 digits on (province, century and sex, year) a few thousand persons at most
+            # in a province: read them by number; fewer digits match many, met soon in name order.
+            long_prefix = len(term) >= _FEW_IDS_DIGITS
+            branches = [(persons.filter(_prefix_q("national_id", term)), not long_prefix)]
         else:
-            persons = persons.filter(search_name__contains=fold(term))
-    return persons.order_by("search_name", "national_id")
+            branches = [(persons.filter(_prefix_q("search_name", term)), True)]
+            later = _later_word_q(term, wide=wide)
+            if later is not None:
+                branches.append((persons.filter(later), True))
+        persons = Person.objects.filter(pk__in=_first_matches(branches))
+    return persons.select_related("village", "household").order_by("search_name", "national_id")
 
 
 def person_get(*, actor: Any, national_id: str) -> Person:

@@ -17,8 +17,26 @@ from hoctap.accounts.roles import Perm, Role
 from hoctap.audit.models import AuditEntry
 from hoctap.demo.services import DEMO_PASSWORD
 from hoctap.geo.models import AdminUnit, Organisation, UnitKind, UnitLevel
+from hoctap.registry.models import (
+    Clan,
+    Household,
+    OrganisationMembership,
+    Person,
+    PersonStatusChange,
+)
 
-TABLES = (AdminUnit, Organisation, User, RoleGrant, AuditEntry)
+TABLES = (
+    AdminUnit,
+    Organisation,
+    User,
+    RoleGrant,
+    AuditEntry,
+    Clan,
+    Household,
+    Person,
+    PersonStatusChange,
+    OrganisationMembership,
+)
 
 
 class _Undo(Exception):
@@ -46,6 +64,29 @@ def snapshot() -> dict[str, list[Any]]:
             Organisation.objects.order_by("code").values_list("code", "name", "unit__code")
         ),
         "users": list(User.objects.order_by("username").values_list("username", "is_superuser")),
+        "persons": list(
+            Person.objects.order_by("national_id").values_list(
+                "national_id",
+                "full_name",
+                "birth_date",
+                "sex",
+                "ethnicity",
+                "village__code",
+                "household__code",
+                "relation_to_head",
+                "eid_level",
+                "eid_linked_on",
+                "status",
+            )
+        ),
+        "households": list(
+            Household.objects.order_by("code").values_list("code", "poverty_status", "clan__code")
+        ),
+        "memberships": list(
+            OrganisationMembership.objects.order_by(
+                "person__national_id", "organisation__code", "position"
+            ).values_list("person__national_id", "organisation__code", "position", "start_date")
+        ),
     }
 
 
@@ -83,9 +124,22 @@ def test_demo_loads_the_province_villages_organisations_and_users():
         Organisation.objects.filter(code__in=["SGDDT-15", "CA-15", "HKH-15", "BCD-15"]).count() == 4
     )
     assert Organisation.objects.filter(code__startswith="CNS-").count() == villages.count()
-    # every write went through the services: audited, from the command line
-    assert AuditEntry.objects.filter(action="unit.create").count() == villages.count()
+    # organisations and users through the services, one audit entry each; the bulk of villages
+    # and registers in one summary entry; all from the command line
+    assert AuditEntry.objects.filter(action="organisation.create").count() == (
+        Organisation.objects.count()
+    )
+    load = AuditEntry.objects.get(action="demo.load")
+    assert load.changes["villages"] == villages.count()
+    assert load.changes["persons"] == Person.objects.count()
+    assert not AuditEntry.objects.filter(action__in=["unit.create", "person.create"]).exists()
     assert set(AuditEntry.objects.values_list("channel", flat=True)) == {"cli"}
+    # the registers of a small demo: a few thousand persons in the three communes
+    assert 3000 <= Person.objects.count() <= 5000
+    assert Household.objects.count() == 1000
+    assert set(Person.objects.values_list("village__parent__code", flat=True)) == (
+        communes_with_villages
+    )
 
 
 @pytest.mark.django_db
@@ -122,8 +176,10 @@ def test_the_same_seed_gives_the_same_data():
     other_seed = demo_snapshot_undone("--province", "15", "--scale", "small", "--seed", "2")
 
     assert first["villages"]
+    assert first["persons"]
     assert first == second
     assert first["villages"] != other_seed["villages"]
+    assert first["persons"] != other_seed["persons"]
 
 
 @pytest.mark.django_db

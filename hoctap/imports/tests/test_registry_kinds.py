@@ -345,3 +345,18 @@ def test_an_officer_cannot_overwrite_a_person_registered_elsewhere(world):
         ("national_id", "A person with this ID number is already registered.")
     ]
     assert counts() == before
+
+
+@pytest.mark.django_db
+def test_imported_persons_are_found_by_any_word_of_their_name(world):
+    from hoctap.registry import selectors
+
+    va = world.village_a.code
+    lines = [_person_line("010090005001", "Thào Seo Páo", va)]
+    lines.append(_person_line("010090005002", "Vàng Mí Páo Sử", va))
+    assert run(persons, csv_bytes(PERSONS, *lines)).created == 2
+    found = selectors.person_list(actor=world.admin, q="pao")
+    assert [p.full_name for p in found] == ["Thào Seo Páo", "Vàng Mí Páo Sử"]
+    # a second import, into a table that already holds persons, indexes its own rows
+    assert run(persons, csv_bytes(PERSONS, _person_line("010090005003", "Lý Páo", va))).created
+    assert len(selectors.person_list(actor=world.admin, q="pao")) == 3

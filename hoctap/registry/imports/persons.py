@@ -11,11 +11,13 @@ number masked.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 from typing import Any
 
 from django.db import connection
+from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,7 +28,7 @@ from hoctap.core.errors import InvalidInput
 from hoctap.geo.models import AdminUnit, UnitLevel
 from hoctap.imports.kinds import Batch, ImportKind, RowError, Update
 from hoctap.imports.readers import Column, parse_date
-from hoctap.registry import rules
+from hoctap.registry import rules, word_index
 from hoctap.registry.ethnicity import ethnicity_code
 from hoctap.registry.imports.common import (
     EID_WORDS,
@@ -370,6 +372,13 @@ class PersonsKind(ImportKind):
 
     def write_batch(self, ctx: BulkContext, batch: Batch) -> None:
         if batch.creates:
+            if "words" not in ctx.in_file:
+                # the name-search index of the new persons is filled in one statement at the
+                # end (`finish`) instead of row by row; rolled back with the import if need be
+                stack = contextlib.ExitStack()
+                first_id = (Person.objects.aggregate(last=Max("id"))["last"] or 0) + 1
+                stack.enter_context(word_index.bulk_insert(connection, from_id=first_id))
+                ctx.in_file["words"] = stack
             bulk.bulk_insert(Person, CREATED, batch.creates)
         if batch.updates:
             for part in chunks(batch.updates):
@@ -380,6 +389,11 @@ class PersonsKind(ImportKind):
                 target_type="registry.person",
                 items=((u.id, u.label, u.changes, u.unit_id, None) for u in batch.updates),
             )
+
+    def finish(self, ctx: BulkContext) -> None:
+        stack = ctx.in_file.pop("words", None)
+        if stack is not None:
+            stack.close()
 
 
 persons = PersonsKind()

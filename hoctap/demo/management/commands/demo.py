@@ -33,13 +33,27 @@ class Command(BaseCommand):
                 self.stdout.write("The database already has data: demo not loaded again.")
             else:
                 services.demo_admin_ensure()
+
+                def progress(step: str, seconds: float, note: str) -> None:
+                    self.stdout.write(f"  {step:<34} {seconds:8.1f} s  {note}".rstrip())
+
                 result = services.demo_build(
-                    province_code=options["province"], scale=options["scale"], seed=options["seed"]
+                    province_code=options["province"],
+                    scale=options["scale"],
+                    seed=options["seed"],
+                    progress=progress,
                 )
                 self.stdout.write(
                     f"Demo for province {options['province']}: {result.communes} communes, "
-                    f"{result.villages} villages, {result.organisations} organisations "
-                    f"({time.perf_counter() - started:.1f} s)"
+                    f"{result.villages:,} villages, {result.organisations:,} organisations, "
+                    f"{result.clans:,} clans, {result.households:,} households, "
+                    f"{result.persons:,} persons, {result.memberships:,} memberships"
+                )
+                if result.registers_skipped:
+                    self.stdout.write("  (the registers were already there: left as they were)")
+                self.stdout.write(
+                    f"Demo province {options['province']} ({options['scale']} scale): "
+                    f"{result.persons:,} persons in {time.perf_counter() - started:.1f} s"
                 )
                 for username, role, scope in result.users:
                     self.stdout.write(f"  user {username:<12} {role:<22} on {scope}")
