@@ -86,17 +86,17 @@ def _like_escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-# The expression of the PostgreSQL word index (migration 0003), written out the same way.
+# The expression of the PostgreSQL word index, on this table: the planner must see the same.
 _PG_LATER_WORDS = (
-    '(\' \' || SUBSTRING("registry_person"."search_name", '
-    'STRPOS("registry_person"."search_name", \' \') + 1)) LIKE %s'
+    word_index.POSTGRESQL_EXPRESSION.replace("search_name", '"registry_person"."search_name"')
+    + " LIKE %s"
 )
 
 
 def _later_word_q(term: str, *, wide: bool) -> Q | None:
     """A later word of the folded name starts with `term` ("thi mai", "mai"); None when no
     row can match. Over a few villages the rows in scope are simply read; over many, the word
-    index of migration 0003 finds them."""
+    index (`hoctap/registry/word_index.py`) finds them."""
     exact = Q(search_name__contains=f" {term}")
     if not wide:
         return exact
