@@ -109,13 +109,23 @@ def register_list(request: HttpRequest, register: str) -> HttpResponse:
     _require_view(request.user)
     spec = LISTS[register]
     form = spec.filter_form(request.GET or None)
-    records = spec.records(actor=request.user, **form.selector_arguments())
+    arguments = form.selector_arguments()
+    records = spec.records(actor=request.user, **arguments)
+    page = page_of(request, records)
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("full", None)
     context = {
         "form": form,
-        "page": page_of(request, records),
+        "page": page,
+        # a person search answers its first matches only (selectors.SEARCH_LIMIT): say so
+        "search_limit": (
+            selectors.SEARCH_LIMIT
+            if register == "persons"
+            and arguments.get("q")
+            and page.paginator.count >= selectors.SEARCH_LIMIT
+            else None
+        ),
         "title": spec.title,
         "tab": register,
         "create_label": spec.create_label,

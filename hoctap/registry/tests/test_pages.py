@@ -639,3 +639,17 @@ def test_membership_create_by_number(world: World, as_user: AsUser) -> None:
     )
     assert response.status_code == 302
     assert OrganisationMembership.objects.filter(person=world.person_a2).exists()
+
+
+def test_a_search_that_reaches_the_limit_says_it_shows_the_first_matches(
+    world: World, as_user: AsUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hoctap.registry import selectors
+
+    monkeypatch.setattr(selectors, "SEARCH_LIMIT", 1)
+    client = as_user(world.officer_a)
+    url = reverse("registry:person_list")
+    capped = _text(client.get(url, {"q": "nguyen"}))
+    assert "A search shows its first 1 matches only" in capped
+    plain = _text(client.get(url))
+    assert "A search shows its first" not in plain
