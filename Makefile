@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test setup lint check bench bench-search clean
+.PHONY: run test setup lint check bench bench-search bench-import clean
 
 $(BIN)/hoctap: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ check: test lint
 bench: setup
 	$(BIN)/python bench/load_official.py
 	$(BIN)/python bench/unit_pages.py
+
+bench-import: setup
+	$(BIN)/python bench/import_units.py
+	$(BIN)/python bench/import_persons.py
 
 bench-search: setup
 	$(BIN)/python bench/person_search.py
