@@ -37,21 +37,26 @@ def stored_date(value: datetime.date | None) -> str | None:
 
 def bulk_insert(
     model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> None:
-    """Insert `rows` (values in `fields` order) into the model's table, without ids back."""
+) -> int:
+    """Insert `rows` (values in `fields` order) into the model's table, without ids back; the
+    number of rows."""
     table = connection.ops.quote_name(model._meta.db_table)
     columns = ", ".join(_columns(model, fields))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.cursor  # the psycopg cursor: COPY is not in the DB-API
+            count = 0
             with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(fields))
-            # identifiers come from the model's meta, quoted; values are parameters
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
-            cursor.executemany(sql, rows)  # type: ignore[arg-type]  # any iterable will do
+                    count += 1
+            return count
+        listed = rows if isinstance(rows, list) else list(rows)
+        marks = ", ".join(["%s"] * len(fields))
+        # identifiers come from the model's meta, quoted; values are parameters
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+        cursor.executemany(sql, listed)
+        return len(listed)
 
 
 def bulk_update(
@@ -110,3 +115,13 @@ def rows_where_in(
                 marks = ", ".join(["%s"] * len(part))
                 cursor.execute(f"{select}{key} IN ({marks}){where}", part)
             yield from cursor.fetchall()
+
+
+def check_constraints_at_once() -> None:
+    """On PostgreSQL, check foreign keys row by row instead of queueing one deferred check per
+    row until the commit (Django declares them DEFERRABLE INITIALLY DEFERRED): millions of
+    queued checks cost memory and a long commit. Lasts until the end of the transaction; rows
+    must then be written parents first. SQLite checks its deferred keys cheaply: nothing to do."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")

@@ -15,6 +15,8 @@ from django.core.management.color import no_style
 from django.db import connection
 from django.db.models import Max, Model
 
+from hoctap.core import bulk
+
 
 def columns_of(model: type[Model], fields: Sequence[str]) -> list[str]:
     return [str(model._meta.get_field(name).column) for name in fields]  # type: ignore[union-attr]
@@ -28,22 +30,7 @@ def next_id(model: type[Model]) -> int:
 
 def write_rows(model: type[Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Insert `rows` (values in the order of `fields`) into `model`'s table; the row count."""
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(c) for c in columns_of(model, fields))
-    count = 0
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            raw: Any = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
-            with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
-            return count
-        listed = rows if isinstance(rows, list) else list(rows)
-        marks = ", ".join(["%s"] * len(fields))
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", listed)  # noqa: S608
-        return len(listed)
+    return bulk.bulk_insert(model, fields, rows)
 
 
 def timestamp(moment: datetime.datetime) -> Any:
@@ -62,13 +49,7 @@ def set_representatives(model: type[Model], pairs: Sequence[tuple[int, int]]) ->
         )
 
 
-def check_constraints_at_once() -> None:
-    """On PostgreSQL, check foreign keys row by row instead of queueing millions of deferred
-    checks until the commit (Django declares them DEFERRABLE INITIALLY DEFERRED). Lasts until
-    the end of the transaction; rows must then be written parents first."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+check_constraints_at_once = bulk.check_constraints_at_once
 
 
 def reset_sequences(models: Sequence[type[Model]]) -> None:

@@ -403,13 +403,17 @@ class CommuneGenerator:
             moved_in = birth + datetime.timedelta(days=rng.randint(18 * 365, 30 * 365))
             since = min(moved_in, REFERENCE_DAY)
         status, status_on = "living_here", since
-        self.rows.status_changes.append((person_id, "living_here", since.isoformat(), "", self.now))
         draw = rng.random()
         if age >= 60 and draw < 0.02:
             status, status_on = "deceased", _day_between(rng, since, REFERENCE_DAY)
         elif 18 <= age <= 40 and relation != "head" and draw < 0.03:
             status, status_on = "moved_away", _day_between(rng, since, REFERENCE_DAY)
         if status != "living_here":
+            # as `person_change_status` does: the history starts at the first change, with the
+            # status the person had before it (a person whose status never changed has none)
+            self.rows.status_changes.append(
+                (person_id, "living_here", since.isoformat(), "", self.now)
+            )
             self.rows.status_changes.append(
                 (person_id, status, status_on.isoformat(), "", self.now)
             )

@@ -17,7 +17,7 @@ from hoctap.core.errors import InvalidInput
 from hoctap.core.text import fold
 from hoctap.demo.population import REFERENCE_DAY
 from hoctap.demo.services import DemoResult, Scale, demo_build
-from hoctap.registry import rules
+from hoctap.registry import rules, selectors
 from hoctap.registry.ethnicity import ETHNIC_GROUPS
 from hoctap.registry.models import (
     Clan,
@@ -113,17 +113,23 @@ def test_households_have_one_head_and_clans_of_their_commune():
 def test_status_history_and_memberships_are_consistent():
     build()
 
-    last: dict[int, PersonStatusChange] = {}
+    # the history starts at the first change (as the services keep it): persons who moved away
+    # or died have two rows, the status they had and the change; the others have none
+    history: dict[int, list[PersonStatusChange]] = {}
     for change in PersonStatusChange.objects.order_by("person_id", "on", "id"):
-        last[change.person_id] = change
+        history.setdefault(change.person_id, []).append(change)
     persons = {p.id: p for p in Person.objects.all()}
-    assert set(last) == set(persons)
-    for person_id, change in last.items():
-        assert (change.status, change.on) == (
-            persons[person_id].status,
-            persons[person_id].status_since,
-        )
-    assert PersonStatusChange.objects.filter(status="living_here").count() == len(persons)
+    changed = {pk for pk, p in persons.items() if p.status != "living_here"}
+    assert changed
+    assert set(history) == changed
+    for person_id, changes in history.items():
+        person = persons[person_id]
+        assert [c.status for c in changes] == ["living_here", person.status]
+        assert changes[-1].on == person.status_since
+        assert selectors.person_history(person=person) == changes
+    unchanged = next(p for pk, p in persons.items() if pk not in changed)
+    [implied] = selectors.person_history(person=unchanged)
+    assert (implied.status, implied.on) == ("living_here", unchanged.status_since)
     memberships = list(OrganisationMembership.objects.select_related("person", "organisation"))
     assert {m.position for m in memberships} >= {"pupil", "teacher"}
     for membership in memberships:

@@ -190,6 +190,9 @@ class HouseholdsKind(ImportKind):
 
     def write_batch(self, ctx: BulkContext, batch: Batch) -> None:
         if batch.creates:
+            if not ctx.in_file.get("immediate"):
+                ctx.in_file["immediate"] = True
+                bulk.check_constraints_at_once()
             bulk.bulk_insert(Household, (*WRITTEN, "created_at", "updated_at"), batch.creates)
         if batch.updates:
             fields = (*COMPARED, "updated_at")

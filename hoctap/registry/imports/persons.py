@@ -373,6 +373,7 @@ class PersonsKind(ImportKind):
     def write_batch(self, ctx: BulkContext, batch: Batch) -> None:
         if batch.creates:
             if "words" not in ctx.in_file:
+                bulk.check_constraints_at_once()
                 # the name-search index of the new persons is filled in one statement at the
                 # end (`finish`) instead of row by row; rolled back with the import if need be
                 stack = contextlib.ExitStack()
