@@ -125,3 +125,10 @@ def check_constraints_at_once() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def analyze(model: type[models.Model]) -> None:
+    """Refresh the planner's statistics of the model's table after a bulk write (inside the
+    transaction is fine), so that the next queries know its size and pick the right index."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

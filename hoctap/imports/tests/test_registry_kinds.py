@@ -360,3 +360,24 @@ def test_imported_persons_are_found_by_any_word_of_their_name(world):
     # a second import, into a table that already holds persons, indexes its own rows
     assert run(persons, csv_bytes(PERSONS, _person_line("010090005003", "Lý Páo", va))).created
     assert len(selectors.person_list(actor=world.admin, q="pao")) == 3
+
+
+@pytest.mark.django_db
+def test_a_big_persons_import_refreshes_the_planner_statistics(world, monkeypatch):
+    from django.db import connection
+
+    import importlib
+
+    # the module (the package's `persons` is the kind itself)
+    persons_module = importlib.import_module("hoctap.registry.imports.persons")
+    monkeypatch.setattr(persons_module, "ANALYZE_AFTER", 2)
+    va = world.village_a.code
+    lines = [_person_line(f"0100900060{i:02d}", f"Người Thứ {i}", va) for i in range(3)]
+    assert run(persons, csv_bytes(PERSONS, *lines)).created == 3
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'registry_person'")
+            assert cursor.fetchone()[0] > 0
+        else:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'registry_person'")
+            assert cursor.fetchone()[0] >= Person.objects.count()

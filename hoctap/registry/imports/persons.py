@@ -77,6 +77,7 @@ COMPARED = (
     "eid_linked_on",
 )
 HEAD = RelationToHead.HEAD.value
+ANALYZE_AFTER = 10_000  # created rows after which the planner's statistics are refreshed
 sex_word = word_reader(SEX_WORDS)
 relation_word = word_reader(RELATION_WORDS)
 eid_word = word_reader(EID_WORDS)
@@ -381,6 +382,7 @@ class PersonsKind(ImportKind):
                 stack.enter_context(word_index.bulk_insert(connection, from_id=first_id))
                 ctx.in_file["words"] = stack
             bulk.bulk_insert(Person, CREATED, batch.creates)
+            ctx.in_file["created"] = ctx.in_file.get("created", 0) + len(batch.creates)
         if batch.updates:
             for part in chunks(batch.updates):
                 bulk.bulk_update(Person, UPDATED, [(*u.values, u.id) for u in part])
@@ -395,6 +397,8 @@ class PersonsKind(ImportKind):
         stack = ctx.in_file.pop("words", None)
         if stack is not None:
             stack.close()
+        if ctx.in_file.get("created", 0) >= ANALYZE_AFTER:
+            bulk.analyze(Person)  # the searches' plans depend on the table's size
 
 
 persons = PersonsKind()
