@@ -364,9 +364,9 @@ def test_imported_persons_are_found_by_any_word_of_their_name(world):
 
 @pytest.mark.django_db
 def test_a_big_persons_import_refreshes_the_planner_statistics(world, monkeypatch):
-    from django.db import connection
-
     import importlib
+
+    from django.db import connection
 
     # the module (the package's `persons` is the kind itself)
     persons_module = importlib.import_module("hoctap.registry.imports.persons")
