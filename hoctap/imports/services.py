@@ -350,6 +350,23 @@ def import_validate(*, actor: Any, job: ImportJob) -> ImportJob:
 
 
 @transaction.atomic
+def import_errors_download(*, actor: Any, job: ImportJob) -> File[Any]:
+    """The full error report of a job, to its owner, audited: its values come from the
+    uploaded file and may hold personal ID numbers in full."""
+    _require_owner(actor, job)
+    if not job.error_file:
+        raise NotFound(_("This import has no error report."))
+    audit_record(
+        actor=actor,
+        action="import.errors_download",
+        target=job,
+        changes={"errors": job.error_count},
+        unit_id=job.unit_id,
+    )
+    return job.error_file.open("rb")
+
+
+@transaction.atomic
 def import_confirm(*, actor: Any, job: ImportJob) -> ImportJob:
     """Queue the write of a validated import; the task starts once this transaction commits."""
     _require_owner(actor, job)

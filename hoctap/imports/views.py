@@ -151,15 +151,15 @@ def import_confirm(request: HttpRequest, job_id: int) -> HttpResponse:
 @login_required
 @require_safe
 def import_errors_csv(request: HttpRequest, job_id: int) -> StreamingHttpResponse:
-    """Every error of a rejected import (the page shows the first ones), to its owner only."""
+    """Every error of a rejected import (the page shows the first ones), to its owner only;
+    each download is audited."""
     try:
         job = selectors.import_own_get(actor=request.user, import_id=job_id)
+        report = services.import_errors_download(actor=request.user, job=job)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    if not job.error_file:
-        raise Http404
     return FileResponse(
-        job.error_file.open("rb"),
+        report,
         as_attachment=True,
         filename=f"import-{job.pk}-errors.csv",
         content_type="text/csv; charset=utf-8",

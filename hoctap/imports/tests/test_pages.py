@@ -108,6 +108,9 @@ def test_a_file_with_an_error_shows_the_error_table_and_the_error_csv(world: Wor
     assert lines[0] == "row,column,value,message"
     assert lines[1].startswith("3,national_id,010191002222,")
     assert len(lines) == 2
+    # the report may hold ID numbers in full: each download is audited
+    entry = AuditEntry.objects.get(action="import.errors_download", target_id=str(job.pk))
+    assert (entry.actor, entry.changes) == (world.officer_a, {"errors": 1})
 
     # a rejected import cannot be confirmed, even by posting directly
     confirm = client.post(reverse("imports:import_confirm", args=[job.pk]), follow=True)
