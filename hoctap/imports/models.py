@@ -56,6 +56,8 @@ class ImportJob(TimeStampedModel):
     errors = models.JSONField(_("first errors"), default=list, blank=True)
     error_file = models.FileField(_("error report"), upload_to="imports/errors/%Y/%m/", blank=True)
     message = models.TextField(_("message"), blank=True)
+    # the uploader's language: the background work writes its messages in it
+    language = models.CharField(_("language"), max_length=10, blank=True)
     validated_at = models.DateTimeField(_("validated at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

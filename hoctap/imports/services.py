@@ -275,7 +275,9 @@ def _home_unit_id(actor: Any, kind: ImportKind) -> int | None:
 
 
 @transaction.atomic
-def import_upload(*, actor: Any, kind: str, file: File[Any], file_name: str) -> ImportJob:
+def import_upload(
+    *, actor: Any, kind: str, file: File[Any], file_name: str, language: str = ""
+) -> ImportJob:
     """Store the uploaded file as a new job and queue its check (the preview) for when this
     transaction commits.
 
@@ -292,6 +294,7 @@ def import_upload(*, actor: Any, kind: str, file: File[Any], file_name: str) -> 
         file_name=file_name[:255],
         actor=actor if is_user else None,
         unit_id=_home_unit_id(actor, import_kind),
+        language=language[:10],
     )
     job.file.save(file_name, file, save=False)
     job.save()

@@ -5,12 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.utils import translation
 from django_tasks import task
 
 from hoctap.accounts.permissions import SYSTEM
 from hoctap.core import request_context
 from hoctap.imports import services
 from hoctap.imports.models import ImportJob, ImportStatus
+
+
+def _in_language_of(job: ImportJob | None) -> translation.override:
+    """The messages the task writes on the job (row errors, file errors) in the language the
+    uploader used; the site's language for a job from elsewhere."""
+    return translation.override((job.language if job else "") or settings.LANGUAGE_CODE)
 
 
 def _summary(job: ImportJob) -> dict[str, Any]:
@@ -32,7 +40,7 @@ def import_validate_task(import_id: int) -> dict[str, Any]:
     if job is None:
         return {"status": None}
     if job.status == ImportStatus.UPLOADED:
-        with request_context.bound(channel="task"):
+        with request_context.bound(channel="task"), _in_language_of(job):
             # the owner was checked when the job was queued; the check itself runs with the
             # uploader's scope (the service reads it from the job), as the system actor here
             job = services.import_validate(actor=SYSTEM, job=job)
@@ -41,6 +49,7 @@ def import_validate_task(import_id: int) -> dict[str, Any]:
 
 @task()
 def import_run_task(import_id: int) -> dict[str, Any]:
-    with request_context.bound(channel="task"):
+    job = ImportJob.objects.filter(pk=import_id).first()
+    with request_context.bound(channel="task"), _in_language_of(job):
         job = services.import_run(job_id=import_id)
     return _summary(job)

@@ -20,6 +20,7 @@ from django.http import (
     StreamingHttpResponse,
 )
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -95,6 +96,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 file=upload,
                 file_name=upload.name,
+                language=translation.get_language() or "",
             ),
         )
         if job is not None:

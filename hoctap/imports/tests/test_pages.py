@@ -450,3 +450,26 @@ def test_upload_is_audited(world: World) -> None:
     entry = AuditEntry.objects.get(action="import.upload", target_id=str(job.pk))
     assert entry.actor == world.officer_a
     assert entry.changes == {"kind": "persons", "file": "nhan-khau.csv"}
+
+
+def test_the_background_check_writes_its_messages_in_the_uploaders_language(
+    world: World,
+) -> None:
+    from django.utils import translation
+
+    from hoctap.imports.tasks import import_validate_task
+
+    bad = persons_csv(world, fixed=False)
+    jobs = {lang: job_of(upload(signed_in(world.officer_a, lang), bad)) for lang in ("en", "vi")}
+    messages = {}
+    for lang, job in jobs.items():
+        # the worker runs in whatever language its process has: here the other one
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.UPLOADED)
+        with translation.override("vi" if lang == "en" else "en"):
+            import_validate_task.enqueue(job.pk)
+        checked = ImportJob.objects.get(pk=job.pk)
+        assert checked.language == lang
+        messages[lang] = checked.errors[0]["message"]
+    assert messages["en"].startswith("Digits 5–6 (91) must be")
+    assert messages["vi"] != messages["en"]
+    assert "91" in messages["vi"]
