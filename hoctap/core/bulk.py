@@ -132,3 +132,14 @@ def analyze(model: type[models.Model]) -> None:
     transaction is fine), so that the next queries know its size and pick the right index."""
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def vacuum_analyze(model: type[models.Model]) -> None:
+    """After a big write has committed: on PostgreSQL, VACUUM ANALYZE the table, which marks the
+    new rows' pages all-visible (so that a search can read an index alone, and the next reads
+    need not set the rows' hint bits) and refreshes the statistics; on SQLite, ANALYZE. Inside
+    a transaction (where VACUUM cannot run) only ANALYZE."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with connection.cursor() as cursor:
+        cursor.execute(f"{'VACUUM ANALYZE' if vacuum else 'ANALYZE'} {table}")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from hoctap.accounts.permissions import scope_for
 from hoctap.accounts.roles import Perm
 from hoctap.audit.services import audit_record, diff
+from hoctap.core import bulk
 from hoctap.core.errors import Conflict, InvalidInput, PermissionDenied
 from hoctap.core.formatting import show_date
 from hoctap.core.text import fold
@@ -701,3 +702,11 @@ def membership_end(
         organisation_id=membership.organisation_id,
     )
     return membership
+
+
+def register_tables_tidy() -> None:
+    """Maintenance after a bulk load of persons and households (an import, the demo): the
+    database's statistics and visibility information, so that searches stay fast. Run outside
+    a transaction (as a task)."""
+    bulk.vacuum_analyze(Household)
+    bulk.vacuum_analyze(Person)

@@ -363,7 +363,9 @@ def test_imported_persons_are_found_by_any_word_of_their_name(world):
 
 
 @pytest.mark.django_db
-def test_a_big_persons_import_refreshes_the_planner_statistics(world, monkeypatch):
+def test_a_big_persons_import_refreshes_the_planner_statistics(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
     import importlib
 
     from django.db import connection
@@ -373,7 +375,10 @@ def test_a_big_persons_import_refreshes_the_planner_statistics(world, monkeypatc
     monkeypatch.setattr(persons_module, "ANALYZE_AFTER", 2)
     va = world.village_a.code
     lines = [_person_line(f"0100900060{i:02d}", f"Người Thứ {i}", va) for i in range(3)]
-    assert run(persons, csv_bytes(PERSONS, *lines)).created == 3
+    with django_capture_on_commit_callbacks() as queued:
+        assert run(persons, csv_bytes(PERSONS, *lines)).created == 3
+    # the VACUUM is queued for when the import commits (it cannot run inside a transaction)
+    assert [c.__self__.name for c in queued] == ["register_tables_tidy_task"]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'registry_person'")
@@ -381,3 +386,12 @@ def test_a_big_persons_import_refreshes_the_planner_statistics(world, monkeypatc
         else:
             cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'registry_person'")
             assert cursor.fetchone()[0] >= Person.objects.count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_tidy_task_runs_outside_a_transaction(world):
+    from hoctap.registry.tasks import register_tables_tidy_task
+
+    # VACUUM ANALYZE on PostgreSQL (refused inside a transaction block), ANALYZE on SQLite
+    result = register_tables_tidy_task.enqueue()
+    assert result.status == "SUCCESSFUL"

@@ -16,8 +16,9 @@ import datetime
 import functools
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Max
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -399,6 +400,10 @@ class PersonsKind(ImportKind):
             stack.close()
         if ctx.in_file.get("created", 0) >= ANALYZE_AFTER:
             bulk.analyze(Person)  # the searches' plans depend on the table's size
+            # and, once committed, VACUUM (PostgreSQL) in the background: by name, tasks sit
+            # above the import kinds in the layers
+            tidy = import_string("hoctap.registry.tasks.register_tables_tidy_task")
+            transaction.on_commit(tidy.enqueue)
 
 
 persons = PersonsKind()
