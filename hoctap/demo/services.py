@@ -4,7 +4,7 @@ the same seed gives the same data.
 
 Organisations and users go through the domain services (validated and audited one by one: there
 are a few hundred). Villages and registers are generated in Python and written in large batches
-(`hoctap.demo.bulk`): at province scale that is 2,900 villages and about 1.7 million persons,
+(`hoctap.core.bulk`): at province scale that is 2,900 villages and about 1.7 million persons,
 which the services, one row and one audit entry at a time, would take hours to write.
 """
 
@@ -19,15 +19,16 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from hoctap.accounts import services as accounts
 from hoctap.accounts.models import User
 from hoctap.accounts.permissions import SYSTEM
 from hoctap.accounts.roles import Role
 from hoctap.audit.services import audit_record
+from hoctap.core import bulk
 from hoctap.core.text import fold
-from hoctap.demo import bulk, names, population
+from hoctap.demo import names, population
+from hoctap.demo.bulk import next_id, reset_sequences
 from hoctap.demo.names import VILLAGE_NAMES
 from hoctap.geo import services as geo
 from hoctap.geo.models import (
@@ -318,10 +319,8 @@ def _registers(
     if Person.objects.exists():  # numbers of persons registered elsewhere stay theirs
         taken = set(Person.objects.values_list("national_id", flat=True))
     numbers = population.NationalIds(seed, taken)
-    ids = population.Ids(
-        clan=bulk.next_id(Clan), household=bulk.next_id(Household), person=bulk.next_id(Person)
-    )
-    now = bulk.timestamp(timezone.now())
+    ids = population.Ids(clan=next_id(Clan), household=next_id(Household), person=next_id(Person))
+    now = bulk.stored_now()
     totals = dict.fromkeys(("clans", "households", "persons", "status_changes", "memberships"), 0)
     representatives: list[tuple[int, int]] = []
     generate_seconds = write_seconds = 0.0
@@ -377,13 +376,13 @@ def _registers(
             # Parents first: foreign keys are checked row by row (see check_constraints_at_once).
             representatives += [(row[5], row[0]) for row in rows.clans if row[5] is not None]
             clan_rows = [(*row[:5], None, *row[6:]) for row in rows.clans]
-            totals["clans"] += bulk.write_rows(Clan, CLAN_FIELDS, clan_rows)
-            totals["households"] += bulk.write_rows(Household, HOUSEHOLD_FIELDS, rows.households)
-            totals["persons"] += bulk.write_rows(Person, PERSON_FIELDS, rows.persons)
-            totals["status_changes"] += bulk.write_rows(
+            totals["clans"] += bulk.bulk_insert(Clan, CLAN_FIELDS, clan_rows)
+            totals["households"] += bulk.bulk_insert(Household, HOUSEHOLD_FIELDS, rows.households)
+            totals["persons"] += bulk.bulk_insert(Person, PERSON_FIELDS, rows.persons)
+            totals["status_changes"] += bulk.bulk_insert(
                 PersonStatusChange, STATUS_FIELDS, rows.status_changes
             )
-            totals["memberships"] += bulk.write_rows(
+            totals["memberships"] += bulk.bulk_insert(
                 OrganisationMembership, MEMBERSHIP_FIELDS, rows.memberships
             )
             generate_seconds += generated - started
@@ -391,8 +390,8 @@ def _registers(
         words_from = time.perf_counter()
     write_seconds += time.perf_counter() - words_from  # the word index filled at once
     started = time.perf_counter()
-    bulk.set_representatives(Clan, representatives)
-    bulk.reset_sequences([Clan, Household, Person])
+    bulk.bulk_update(Clan, ("representative",), representatives)  # (person id, clan id)
+    reset_sequences([Clan, Household, Person])
     write_seconds += time.perf_counter() - started
     progress("generate register rows (Python)", generate_seconds, "")
     progress(
@@ -543,9 +542,17 @@ def demo_build(
             )
     if totals and not transaction.get_connection().in_atomic_block:
         started = time.perf_counter()
-        bulk.analyze(
-            [AdminUnit, Clan, Household, Person, PersonStatusChange, OrganisationMembership]
-        )
+        # VACUUM ANALYZE on PostgreSQL (outside a transaction, as here): statistics, and pages
+        # marked all-visible so that a search can read an index alone
+        for model in (
+            AdminUnit,
+            Clan,
+            Household,
+            Person,
+            PersonStatusChange,
+            OrganisationMembership,
+        ):
+            bulk.vacuum_analyze(model)
         step("analyze (planner statistics)", time.perf_counter() - started)
 
     village_q = AdminUnit.objects.filter(level=UnitLevel.VILLAGE, parent__parent=province)

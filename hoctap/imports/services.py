@@ -312,6 +312,21 @@ def import_upload(
     return job
 
 
+def _progress_of(job: ImportJob) -> Progress:
+    def progress(rows: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(rows_done=rows)
+
+    return progress
+
+
+def _store_result(job: ImportJob, result: ImportResult) -> None:
+    """The counts and the errors of a run on its job (not saved yet)."""
+    job.rows_total = job.rows_done = result.rows
+    job.created_count, job.updated_count = result.created, result.updated
+    job.unchanged_count = result.unchanged
+    _store_errors(job, result.errors)
+
+
 def _store_errors(job: ImportJob, errors: list[RowError]) -> None:
     job.error_count = len(errors)
     job.errors = [e.as_dict() for e in errors[:ERRORS_KEPT_ON_JOB]]
@@ -328,13 +343,10 @@ def import_validate(*, actor: Any, job: ImportJob) -> ImportJob:
         raise Conflict(_("This import has already been confirmed."))
     kind = kind_get(job.kind)
 
-    def progress(rows: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(rows_done=rows)
-
     try:
         with job.file.open("rb") as stream:
             result = import_check(
-                actor=_actor_of(job), kind=kind, stream=stream, on_progress=progress
+                actor=_actor_of(job), kind=kind, stream=stream, on_progress=_progress_of(job)
             )
     except Exception as exc:
         # a crash must not leave the job "uploaded", its page waiting for ever
@@ -342,10 +354,7 @@ def import_validate(*, actor: Any, job: ImportJob) -> ImportJob:
         job.finished_at = timezone.now()
         job.save()
         raise
-    job.rows_total = job.rows_done = result.rows
-    job.created_count, job.updated_count = result.created, result.updated
-    job.unchanged_count = result.unchanged
-    _store_errors(job, result.errors)
+    _store_result(job, result)
     job.status = ImportStatus.REJECTED if result.rejected else ImportStatus.VALIDATED
     job.validated_at = timezone.now()
     job.save()
@@ -398,9 +407,6 @@ def import_run(*, job_id: int) -> ImportJob:
     job.status, job.started_at, job.rows_done = ImportStatus.RUNNING, timezone.now(), 0
     job.save(update_fields=["status", "started_at", "rows_done", "updated_at"])
 
-    def progress(rows: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(rows_done=rows)
-
     try:
         with job.file.open("rb") as stream:
             result = import_file(
@@ -408,7 +414,7 @@ def import_run(*, job_id: int) -> ImportJob:
                 kind=kind,
                 stream=stream,
                 file_name=job.file_name,
-                on_progress=progress,
+                on_progress=_progress_of(job),
             )
     except Exception as exc:
         # DomainError (e.g. the data changed since the preview) or a crash: nothing written
@@ -418,10 +424,7 @@ def import_run(*, job_id: int) -> ImportJob:
         if not isinstance(exc, Conflict | PermissionDenied | ImportFileError):
             raise
         return job
-    job.rows_total = job.rows_done = result.rows
-    job.created_count, job.updated_count = result.created, result.updated
-    job.unchanged_count = result.unchanged
-    _store_errors(job, result.errors)
+    _store_result(job, result)
     job.status = ImportStatus.DONE if result.written else ImportStatus.REJECTED
     job.finished_at = timezone.now()
     job.save()

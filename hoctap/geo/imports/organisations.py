@@ -27,13 +27,13 @@ from hoctap.geo.selectors import unit_visible_q
 from hoctap.geo.services import organisation_closure_rebuild
 from hoctap.imports.kinds import (
     CREATE,
-    UNCHANGED,
     UPDATE,
     ImportKind,
     Plan,
     Row,
     RowError,
     audit_bulk,
+    plan_for_existing,
 )
 from hoctap.imports.readers import Column
 
@@ -209,13 +209,7 @@ class OrganisationsKind(ImportKind):
             }
             changes = diff(before, after)
             plans.append(
-                Plan(
-                    row.number,
-                    code,
-                    UPDATE if changes else UNCHANGED,
-                    data={**data, "id": current["id"]},
-                    changes=changes,
-                )
+                plan_for_existing(row.number, code, data, record_id=current["id"], changes=changes)
             )
         return plans, errors
 

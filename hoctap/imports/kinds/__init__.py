@@ -63,6 +63,14 @@ class Plan:
     changes: dict[str, list[Any]] = field(default_factory=dict)
 
 
+def plan_for_existing(
+    row: int, key: str, data: dict[str, Any], *, record_id: int, changes: dict[str, list[Any]]
+) -> Plan:
+    """The plan of a row whose record exists: UPDATE if anything changed, else UNCHANGED."""
+    action = UPDATE if changes else UNCHANGED
+    return Plan(row, key, action, data={**data, "id": record_id}, changes=changes)
+
+
 @dataclass
 class Update:
     """A record a row changes: its id, what the audit entry shows, and the new stored values."""

@@ -15,13 +15,13 @@ from hoctap.core.text import fold
 from hoctap.geo.models import UnitLevel
 from hoctap.imports.kinds import (
     CREATE,
-    UNCHANGED,
     UPDATE,
     ImportKind,
     Plan,
     Row,
     RowError,
     audit_bulk,
+    plan_for_existing,
 )
 from hoctap.imports.readers import Column
 from hoctap.registry import rules
@@ -98,13 +98,7 @@ class ClansKind(ImportKind):
                 continue
             changes = diff({"name": current["name"]}, {"name": name})
             plans.append(
-                Plan(
-                    row.number,
-                    code,
-                    UPDATE if changes else UNCHANGED,
-                    data={**data, "id": current["id"]},
-                    changes=changes,
-                )
+                plan_for_existing(row.number, code, data, record_id=current["id"], changes=changes)
             )
         return plans, errors
 

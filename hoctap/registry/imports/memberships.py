@@ -15,13 +15,13 @@ from hoctap.geo.models import Organisation
 from hoctap.geo.selectors import organisation_visible_q
 from hoctap.imports.kinds import (
     CREATE,
-    UNCHANGED,
     UPDATE,
     ImportKind,
     Plan,
     Row,
     RowError,
     audit_bulk,
+    plan_for_existing,
 )
 from hoctap.imports.readers import Column, parse_date
 from hoctap.registry import rules
@@ -156,13 +156,7 @@ class MembershipsKind(ImportKind):
                 continue
             changes = diff({"end_date": current["end_date"]}, {"end_date": period[1]})
             plans.append(
-                Plan(
-                    row.number,
-                    key,
-                    UPDATE if changes else UNCHANGED,
-                    data={**data, "id": current["id"]},
-                    changes=changes,
-                )
+                plan_for_existing(row.number, key, data, record_id=current["id"], changes=changes)
             )
         return plans, errors
 

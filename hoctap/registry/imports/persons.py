@@ -46,24 +46,6 @@ from hoctap.registry.imports.common import (
 from hoctap.registry.models import Household, Person, PersonStatus, RelationToHead
 from hoctap.registry.national_id import mask_national_id
 
-# the values a row sets, in the order of the insert (then the legacy ID card number, status and
-# its date, the times)
-WRITTEN = (
-    "national_id",
-    "full_name",
-    "search_name",
-    "birth_date",
-    "sex",
-    "ethnicity",
-    "village",
-    "household",
-    "relation_to_head",
-    "phone",
-    "eid_level",
-    "eid_linked_on",
-)
-CREATED = (*WRITTEN, "legacy_id_card", "status", "status_since", "created_at", "updated_at")
-UPDATED = (*WRITTEN[1:], "updated_at")
 # what a re-imported row is compared on (the audit entry shows village and household by code)
 COMPARED = (
     "full_name",
@@ -77,30 +59,22 @@ COMPARED = (
     "eid_level",
     "eid_linked_on",
 )
+# the values a row sets, in the order of the insert (then the legacy ID card number, status and
+# its date, the times): the compared ones, with the ID number and the folded name
+WRITTEN = ("national_id", COMPARED[0], "search_name", *COMPARED[1:])
+CREATED = (*WRITTEN, "legacy_id_card", "status", "status_since", "created_at", "updated_at")
+UPDATED = (*WRITTEN[1:], "updated_at")
 HEAD = RelationToHead.HEAD.value
 ANALYZE_AFTER = 10_000  # created rows after which the planner's statistics are refreshed
 sex_word = word_reader(SEX_WORDS)
 relation_word = word_reader(RELATION_WORDS)
 eid_word = word_reader(EID_WORDS)
 ethnicity_of = functools.lru_cache(maxsize=1024)(ethnicity_code)
-NAMES = (
-    "national_id",
-    "full_name",
-    "birth_date",
-    "sex",
-    "ethnicity",
-    "village_code",
-    "household_code",
-    "relation_to_head",
-    "phone",
-    "eid_level",
-    "eid_linked_on",
-)
 
 
 def _named(cells: list[str]) -> dict[str, str]:
     """A row's cells by column name: for the messages of a wrong row only."""
-    return dict(zip(NAMES, cells, strict=True))
+    return dict(zip((c.name for c in PersonsKind.columns), cells, strict=True))
 
 
 STORED = ("national_id", "id", *COMPARED)  # as `_existing` reads them
