@@ -2,14 +2,13 @@
 PostgreSQL. For imports and generated data of a million rows, where building a model object per
 row (what `bulk_create` does) costs more than the insert itself.
 
-The rows are tuples of values already in their stored form: strings for dates and times
-(`stored_date`, `stored_now`), ids for foreign keys. Nothing here validates: the caller has
+The rows are tuples of values already in their stored form: `YYYY-MM-DD` strings for dates,
+`stored_now()` for the time, ids for foreign keys. Nothing here validates: the caller has
 checked every row against the same rules as the model's services. Call inside a transaction.
 """
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -28,11 +27,6 @@ def _columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
 def stored_now() -> Any:
     """The current time as the database stores a `DateTimeField` (aware, in UTC)."""
     return connection.ops.adapt_datetimefield_value(timezone.now())
-
-
-def stored_date(value: datetime.date | None) -> str | None:
-    """A date as both databases accept it in a plain row: `YYYY-MM-DD`."""
-    return None if value is None else value.isoformat()
 
 
 def bulk_insert(
@@ -69,19 +63,6 @@ def bulk_update(
     with connection.cursor() as cursor:
         sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608 (quoted names)
         cursor.executemany(sql, rows)  # type: ignore[arg-type]
-
-
-def ids_by_key(model: type[models.Model], key_field: str, keys: Sequence[str]) -> dict[str, int]:
-    """`{key: id}` for the records whose `key_field` is one of `keys` (e.g. just inserted)."""
-    found: dict[str, int] = {}
-    for start in range(0, len(keys), 5000):
-        chunk = keys[start : start + 5000]
-        found.update(
-            model._default_manager.filter(**{f"{key_field}__in": chunk}).values_list(
-                key_field, "pk"
-            )
-        )
-    return found
 
 
 def rows_where_in(

@@ -20,7 +20,7 @@ def test_bulk_insert_and_update_round_trip_through_the_orm(world):
     clans = list(Clan.objects.filter(code__startswith="BULK-").order_by("code"))
     assert [(c.name, c.commune_id) for c in clans] == [(f"Họ Thứ {n}", commune) for n in range(3)]
     assert all(isinstance(c.created_at, datetime.datetime) and c.created_at.tzinfo for c in clans)
-    ids = bulk.ids_by_key(Clan, "code", ["BULK-0", "BULK-2", "NOT-THERE"])
+    ids = dict(bulk.rows_where_in(Clan, ("code", "id"), "code", ["BULK-0", "BULK-2", "NOT-THERE"]))
     assert ids == {"BULK-0": clans[0].id, "BULK-2": clans[2].id}
     with transaction.atomic():
         bulk.bulk_update(Clan, ("name", "search_name"), [("Họ Mới", "ho moi", clans[1].id)])
@@ -32,8 +32,3 @@ def test_bulk_insert_and_update_round_trip_through_the_orm(world):
 def test_fields_that_are_not_columns_are_refused():
     with pytest.raises(ValueError, match="not concrete fields"):
         bulk.bulk_insert(Clan, ("households",), [])
-
-
-def test_stored_date_is_iso():
-    assert bulk.stored_date(datetime.date(2026, 11, 22)) == "2026-11-22"
-    assert bulk.stored_date(None) is None
