@@ -403,7 +403,8 @@ def import_run(*, job_id: int) -> ImportJob:
     if job.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
         return job
     kind = kind_get(job.kind)
-    # the progress counts the rows written from now on, not the rows of the preview
+    # The write runs in one transaction, so a count of its rows kept on the job could not be
+    # seen before it commits: the page shows the job running, and the counts when it is done.
     job.status, job.started_at, job.rows_done = ImportStatus.RUNNING, timezone.now(), 0
     job.save(update_fields=["status", "started_at", "rows_done", "updated_at"])
 
@@ -414,7 +415,6 @@ def import_run(*, job_id: int) -> ImportJob:
                 kind=kind,
                 stream=stream,
                 file_name=job.file_name,
-                on_progress=_progress_of(job),
             )
     except Exception as exc:
         # DomainError (e.g. the data changed since the preview) or a crash: nothing written
