@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "hoctap.audit",
     "hoctap.imports",
     "hoctap.registry",
+    "hoctap.learning",
     "hoctap.demo",
 ]
 
@@ -99,6 +100,11 @@ DATABASES = {"default": database_from_env()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# officers sign in with a user name; learners with their ID number or phone (ADR 0013)
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "hoctap.learning.auth.LearnerBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -23,6 +23,13 @@ class Perm:
     VIEW_PERSONAL_ID = "registry.view_personal_id"  # unmasked ID numbers (audited)
     VIEW_REGISTRY = "registry.view_record"  # persons, households, clans, memberships
     MANAGE_REGISTRY = "registry.manage_record"
+    # learning: enrolments, progress, completions, certificates and learner accounts of the
+    # persons in scope (living in its villages, or members of its organisations)
+    VIEW_LEARNING = "learning.view_record"
+    MANAGE_LEARNERS = "learning.manage_learner"  # accounts, enrolments, certificates, imports
+    MANAGE_COURSES = "learning.manage_course"  # the courses its organisations own
+    MANAGE_CLASSES = "learning.manage_class"  # offline classes, sessions, attendance
+    MANAGE_DIGITAL_GROUPS = "learning.manage_digital_group"
 
 
 class Role(models.TextChoices):
@@ -53,10 +60,22 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Perm.VIEW_PERSONAL_ID,
             Perm.VIEW_REGISTRY,
             Perm.MANAGE_REGISTRY,
+            Perm.VIEW_LEARNING,
+            Perm.MANAGE_LEARNERS,
+            Perm.MANAGE_COURSES,
+            Perm.MANAGE_CLASSES,
+            Perm.MANAGE_DIGITAL_GROUPS,
         }
     ),
     Role.PROVINCE_SECRETARIAT: _READ
-    | {Perm.MANAGE_ORGANISATIONS, Perm.VIEW_USERS, Perm.VIEW_AUDIT, Perm.VIEW_REGISTRY},
+    | {
+        Perm.MANAGE_ORGANISATIONS,
+        Perm.VIEW_USERS,
+        Perm.VIEW_AUDIT,
+        Perm.VIEW_REGISTRY,
+        Perm.VIEW_LEARNING,
+        Perm.MANAGE_COURSES,
+    },
     Role.UNIT_OFFICER: _READ
     | {
         Perm.MANAGE_UNITS,
@@ -64,14 +83,26 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         Perm.VIEW_PERSONAL_ID,
         Perm.VIEW_REGISTRY,
         Perm.MANAGE_REGISTRY,
+        Perm.VIEW_LEARNING,
+        Perm.MANAGE_LEARNERS,
+        Perm.MANAGE_CLASSES,
+        Perm.MANAGE_DIGITAL_GROUPS,
     },
-    Role.ORG_OFFICER: _READ | {Perm.MANAGE_ORGANISATIONS},
-    Role.ASSOCIATION_OFFICER: _READ | {Perm.VIEW_REGISTRY},
+    Role.ORG_OFFICER: _READ
+    | {
+        Perm.MANAGE_ORGANISATIONS,
+        Perm.VIEW_LEARNING,
+        Perm.MANAGE_LEARNERS,
+        Perm.MANAGE_COURSES,
+        Perm.MANAGE_CLASSES,
+    },
+    Role.ASSOCIATION_OFFICER: _READ | {Perm.VIEW_REGISTRY, Perm.VIEW_LEARNING},
     Role.FUND_TREASURER: _READ,
-    Role.INSPECTOR: _READ | {Perm.VIEW_AUDIT, Perm.VIEW_USERS, Perm.VIEW_REGISTRY},
-    Role.INSTRUCTOR: _READ,
+    Role.INSPECTOR: _READ
+    | {Perm.VIEW_AUDIT, Perm.VIEW_USERS, Perm.VIEW_REGISTRY, Perm.VIEW_LEARNING},
+    Role.INSTRUCTOR: _READ | {Perm.VIEW_LEARNING},
     Role.LEARNER: frozenset({Perm.VIEW_UNITS}),
-    Role.VIEWER: _READ | {Perm.VIEW_REGISTRY},
+    Role.VIEWER: _READ | {Perm.VIEW_REGISTRY, Perm.VIEW_LEARNING},
 }
 
 

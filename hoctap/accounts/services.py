@@ -363,3 +363,20 @@ def superuser_ensure(*, username: str, password: str, full_name: str = "") -> tu
         actor=None, action="user.create_superuser", target=user, changes={"username": username}
     )
     return user, True
+
+
+def sign_in_user_create(
+    *, username: str, full_name: str, password: str | None = None, encoded_password: str = ""
+) -> User:
+    """A user with no role grant, for another app that owns what the user is (a learner
+    account of the register). The caller validates, checks its own permission and audits in
+    its transaction. `encoded_password` is an already hashed password (bulk creation)."""
+    user = User(username=username, full_name=full_name.strip())
+    if encoded_password:
+        user.password = encoded_password
+    elif password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    return user

@@ -1,0 +1,7 @@
+"""The learning app's import kinds (registered in `LearningConfig.ready`)."""
+
+from __future__ import annotations
+
+from hoctap.imports.kinds import ImportKind
+
+KINDS: list[ImportKind] = []

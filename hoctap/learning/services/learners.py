@@ -1,0 +1,236 @@
+"""Learner accounts: one per person of the register.
+
+An officer creates one (or many, see `learning.services.account_batches`) for persons in their
+`learning.manage_learner` scope; a resident signs up by proving who they are (ID number and
+birth date matching the register). Learners sign in with their ID number or their sign-in
+phone. An officer resets a forgotten password to a temporary one the learner must change.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from hoctap.accounts.models import User
+from hoctap.accounts.roles import Perm
+from hoctap.accounts.services import sign_in_user_create
+from hoctap.audit.services import audit_record
+from hoctap.core.errors import Conflict, InvalidInput, PermissionDenied
+from hoctap.learning.models import AccountOrigin, LearnerAccount
+from hoctap.learning.selectors.scope import person_in_scope
+from hoctap.registry.models import Person, PersonStatus
+from hoctap.registry.national_id import mask_national_id
+from hoctap.registry.rules import PHONE
+
+# Temporary passwords an officer hands out: 10 symbols of an alphabet without look-alikes.
+TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+TEMPORARY_LENGTH = 10
+
+
+def temporary_password() -> str:
+    return "".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(TEMPORARY_LENGTH))
+
+
+def learner_username(person: Person) -> str:
+    """The user name of a learner account: never the ID number (user names appear in the
+    audit log and user lists, which roles without the personal-data permission read)."""
+    return f"hv{person.pk}"
+
+
+def _clean_phone(phone: str, *, account: LearnerAccount | None = None) -> str:
+    value = "".join((phone or "").split())
+    if not value:
+        return ""
+    if not PHONE.match(value):
+        raise InvalidInput({"phone": _("Give a phone number of 8 to 15 digits.")})
+    taken = LearnerAccount.objects.filter(phone=value)
+    if account is not None:
+        taken = taken.exclude(pk=account.pk)
+    if taken.exists():
+        raise InvalidInput({"phone": _("Another account already signs in with this phone.")})
+    return value
+
+
+def _check_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidInput({"password": " ".join(exc.messages)}) from exc
+
+
+def _create(
+    *,
+    actor: Any,
+    person: Person,
+    origin: str,
+    phone: str,
+    password: str | None,
+    must_change: bool,
+) -> LearnerAccount:
+    if LearnerAccount.objects.filter(person=person).exists():
+        raise Conflict(_("This person already has a learner account."))
+    if person.status != PersonStatus.LIVING_HERE:
+        raise Conflict(_("Only a person living here can have a learner account."))
+    clean_phone = _clean_phone(phone)
+    if password is not None:
+        _check_password(
+            password, User(username=learner_username(person), full_name=person.full_name)
+        )
+    user = sign_in_user_create(
+        username=learner_username(person), full_name=person.full_name, password=password
+    )
+    account = LearnerAccount.objects.create(
+        user=user,
+        person=person,
+        phone=clean_phone,
+        origin=origin,
+        must_change_password=must_change,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(
+        actor=actor if origin != AccountOrigin.SELF_SIGNUP else user,
+        action="learner_account.create",
+        target=account,
+        changes={
+            "person": mask_national_id(person.national_id),
+            "origin": origin,
+            "phone": bool(clean_phone),
+        },
+        unit_id=person.village_id,
+    )
+    return account
+
+
+@transaction.atomic
+def learner_account_create(
+    *, actor: Any, person: Person, phone: str = ""
+) -> tuple[LearnerAccount, str]:
+    """An officer creates the account of a person in scope; returns it with a temporary
+    password to hand over (the learner changes it at first sign-in)."""
+    if not person_in_scope(actor, person.pk, Perm.MANAGE_LEARNERS):
+        raise PermissionDenied(_("You may not create accounts for this person."))
+    password = temporary_password()
+    account = _create(
+        actor=actor,
+        person=person,
+        origin=AccountOrigin.OFFICER,
+        phone=phone,
+        password=password,
+        must_change=True,
+    )
+    return account, password
+
+
+@transaction.atomic
+def learner_signup(
+    *, national_id: str, birth_date: datetime.date | None, password: str, phone: str = ""
+) -> LearnerAccount:
+    """A resident signs up: the ID number and birth date must match a person of the register
+    who lives here and has no account yet. The message never says which of the two was wrong
+    (that would let anyone probe the register)."""
+    number = "".join((national_id or "").split())
+    person = (
+        Person.objects.filter(national_id=number, birth_date=birth_date).first()
+        if birth_date
+        else None
+    )
+    if person is None or person.status != PersonStatus.LIVING_HERE:
+        raise InvalidInput(
+            _(
+                "No resident with this ID number and birth date is registered. Check both, or "
+                "ask your commune's officer to register you."
+            )
+        )
+    if LearnerAccount.objects.filter(person=person).exists():
+        raise Conflict(
+            _("You already have an account: sign in with your ID number, or ask an officer "
+              "to reset your password.")
+        )  # fmt: skip
+    return _create(
+        actor=None,
+        person=person,
+        origin=AccountOrigin.SELF_SIGNUP,
+        phone=phone,
+        password=password,
+        must_change=False,
+    )
+
+
+@transaction.atomic
+def learner_password_reset(*, actor: Any, account: LearnerAccount) -> str:
+    """An officer sets a new temporary password, returned once; the learner must change it."""
+    if not person_in_scope(actor, account.person_id, Perm.MANAGE_LEARNERS):
+        raise PermissionDenied(_("You may not reset this account's password."))
+    password = temporary_password()
+    user = account.user
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    account.must_change_password = True
+    account.save(update_fields=["must_change_password", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="learner_account.reset_password",
+        target=account,
+        changes={},
+        unit_id=account.person.village_id,
+    )
+    return password
+
+
+@transaction.atomic
+def learner_password_change(
+    *, actor: Any, account: LearnerAccount, current_password: str, new_password: str
+) -> LearnerAccount:
+    """The learner changes their own password (required after a temporary one)."""
+    user = account.user
+    if getattr(actor, "pk", None) != user.pk:
+        raise PermissionDenied(_("You may only change your own password."))
+    errors: dict[str, str] = {}
+    if not user.check_password(current_password):
+        errors["current_password"] = _("The current password is not right.")
+    if new_password == current_password:
+        errors["new_password"] = _("Choose a password other than the current one.")
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        errors["new_password"] = " ".join(exc.messages)
+    if errors:
+        raise InvalidInput(errors)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    account.must_change_password = False
+    account.save(update_fields=["must_change_password", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="learner_account.change_password",
+        target=account,
+        changes={},
+        unit_id=account.person.village_id,
+    )
+    return account
+
+
+@transaction.atomic
+def learner_phone_set(*, actor: Any, account: LearnerAccount, phone: str) -> LearnerAccount:
+    """The learner (or an officer in scope) sets the phone they sign in with ("" removes it)."""
+    own = getattr(actor, "pk", None) == account.user_id
+    if not own and not person_in_scope(actor, account.person_id, Perm.MANAGE_LEARNERS):
+        raise PermissionDenied(_("You may not change this account."))
+    clean = _clean_phone(phone, account=account)
+    if clean != account.phone:
+        account.phone = clean
+        account.save(update_fields=["phone", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="learner_account.set_phone",
+            target=account,
+            changes={"phone": bool(clean)},
+            unit_id=account.person.village_id,
+        )
+    return account
