@@ -9,6 +9,7 @@ from hoctap.audit.api import router as audit_router
 from hoctap.core.api import Utf8JSONRenderer, install_error_handlers
 from hoctap.geo.api import org_router
 from hoctap.geo.api import router as units_router
+from hoctap.learning.api import router as learning_router
 from hoctap.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -31,3 +32,4 @@ api.add_router("", org_router)
 api.add_router("", accounts_router)
 api.add_router("", audit_router)
 api.add_router("", registry_router)
+api.add_router("learning/", learning_router)

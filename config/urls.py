@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("hoctap.audit.urls")),
     path("", include("hoctap.registry.urls")),
     path("", include("hoctap.imports.urls")),
+    path("", include("hoctap.learning.urls")),
 ]

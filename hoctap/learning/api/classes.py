@@ -1,0 +1,5 @@
+"""`/api/v1/learning/…`: classes."""
+
+from ninja import Router
+
+router = Router(tags=["learning: classes"])

@@ -1,0 +1,5 @@
+"""`/api/v1/learning/…`: completions."""
+
+from ninja import Router
+
+router = Router(tags=["learning: completions"])

@@ -1,0 +1,5 @@
+"""`/api/v1/learning/…`: progress."""
+
+from ninja import Router
+
+router = Router(tags=["learning: progress"])

@@ -1,0 +1,22 @@
+from hoctap.learning.views import (
+    catalogue,
+    certificates,
+    classes,
+    groups,
+    learners,
+    portal,
+    reports,
+    verify,
+)
+
+app_name = "learning"
+urlpatterns = [
+    *portal.urlpatterns,
+    *verify.urlpatterns,
+    *certificates.urlpatterns,
+    *catalogue.urlpatterns,
+    *learners.urlpatterns,
+    *classes.urlpatterns,
+    *groups.urlpatterns,
+    *reports.urlpatterns,
+]

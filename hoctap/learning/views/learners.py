@@ -1,0 +1,7 @@
+"""Pages: learners (see `hoctap.learning.views`)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
