@@ -1,0 +1,1 @@
+"""Page forms of the learning app, one module per area."""
