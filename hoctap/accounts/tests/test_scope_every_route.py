@@ -106,6 +106,7 @@ def foreign_values(world: World) -> dict[str, list[str]]:
     )
     job = imports.import_validate(actor=world.officer_b, job=job)  # one that could be confirmed
     assert job.status == "validated"
+    learning = learning_records(world)
     return {
         "code": [
             world.village_b.code,
@@ -135,9 +136,36 @@ def foreign_values(world: World) -> dict[str, list[str]]:
             str(world.membership_b.pk),
         ],
         "content_type_id": [str(ContentType.objects.get_for_model(AdminUnit).pk)],
+        "lesson_id": [str(learning["draft_lesson"].pk), str(learning["lesson"].pk)],
+        "attempt_id": [str(learning["attempt"].pk)],
         "app_label": ["geo"],
         "url": ["geo/adminunit/"],
     }
+
+
+def learning_records(world: World) -> dict[str, Any]:
+    """Commune B's learning: a draft course of its association (invisible outside), and
+    person_b's enrolment and quiz attempt in a province course."""
+    from hoctap.learning.services import catalogue, learners, progress, quizzes
+    from hoctap.learning.tests.conftest import build_course
+
+    draft = catalogue.course_create(
+        actor=SYSTEM, code="ZETA-DRAFT", title="Zeta draft", owner_code=world.org_b.code
+    )
+    module = catalogue.module_create(actor=SYSTEM, course=draft, title="Zeta module")
+    draft_lesson = catalogue.lesson_create(actor=SYSTEM, module=module, title="Zeta lesson")
+    course = build_course(code="KNS-ZZ")
+    account = learners.learner_signup(
+        national_id=world.person_b.national_id,
+        birth_date=world.person_b.birth_date,
+        password=PASSWORD,
+    )
+    progress.enrolment_self(actor=account.user, course=course)
+    lessons = list(course.lessons.order_by("number"))
+    for lesson in lessons:
+        progress.lesson_complete(actor=account.user, lesson_id=lesson.pk)
+    attempt = quizzes.attempt_start(actor=account.user, quiz=course.quiz)
+    return {"draft_lesson": draft_lesson, "lesson": lessons[0], "attempt": attempt}
 
 
 def markers(world: World) -> list[str]:
@@ -195,9 +223,30 @@ def foreign_snapshot(world: World) -> dict[str, Any]:
             .values()
         ),
         "imports": list(ImportJob.objects.filter(actor__in=users).order_by("pk").values()),
+        **learning_snapshot(units, orgs),
         "audit": AuditEntry.objects.filter(Q(unit_id__in=units) | Q(organisation__in=orgs))
         .order_by("pk")
         .count(),
+    }
+
+
+def learning_snapshot(units: Any, orgs: Any) -> dict[str, Any]:
+    """Commune B's learning records, as plain data."""
+    from hoctap.learning import models as learning
+
+    persons = Person.objects.filter(village_id__in=units).values("pk")
+    by_person = {
+        "accounts": learning.LearnerAccount.objects.filter(person__in=persons),
+        "enrolments": learning.Enrolment.objects.filter(person__in=persons),
+        "progress": learning.LessonProgress.objects.filter(enrolment__person__in=persons),
+        "attempts": learning.QuizAttempt.objects.filter(enrolment__person__in=persons),
+        "completions": learning.Completion.objects.filter(person__in=persons),
+        "certificates": learning.Certificate.objects.filter(completion__person__in=persons),
+        "courses": learning.Course.objects.filter(owner__in=orgs),
+        "lessons": learning.Lesson.objects.filter(course__owner__in=orgs),
+    }
+    return {
+        f"learning_{name}": list(rows.order_by("pk").values()) for name, rows in by_person.items()
     }
 
 

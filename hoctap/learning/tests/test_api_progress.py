@@ -1,0 +1,80 @@
+"""The learner's API: enrol, lessons in order, the quiz, through HTTP with the session."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from hoctap.conftest import client_for
+from hoctap.learning.models import Certificate, Enrolment, LessonProgress, QuizAttempt
+from hoctap.learning.tests.conftest import LearningWorld, correct_answers
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client: Client, path: str, body: dict | None = None):  # type: ignore[no-untyped-def]
+    return client.post(path, json.dumps(body or {}), content_type="application/json")
+
+
+def test_a_learner_enrols_completes_lessons_and_passes(learning: LearningWorld) -> None:
+    client = client_for(learning.learner)
+    code = learning.course.code
+    assert post(client, f"/api/v1/learning/courses/{code}/enrol").status_code == 200
+    first, second, third = learning.lessons
+
+    locked = post(client, f"/api/v1/learning/lessons/{second.pk}/complete")
+    assert locked.status_code == 409
+    assert "1" in locked.json()["detail"]
+    assert not LessonProgress.objects.filter(lesson=second).exists()
+
+    for lesson in (first, second, third):
+        answer = post(client, f"/api/v1/learning/lessons/{lesson.pk}/complete", {"seconds_spent": 30})
+        assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert body["lessons_done"] == 3
+    assert body["lesson_count"] == 3
+    assert body["next_lesson_id"] is None
+    assert body["course_completed"] is False  # the quiz is still to pass
+
+    progress = client.get(f"/api/v1/learning/courses/{code}/progress").json()
+    assert [row["number"] for row in progress["lessons"]] == [1, 2, 3]
+    assert all(row["completed_at"] for row in progress["lessons"])
+
+    attempt = post(client, f"/api/v1/learning/courses/{code}/attempts").json()
+    stored = QuizAttempt.objects.get(pk=attempt["id"])
+    result = post(
+        client,
+        f"/api/v1/learning/attempts/{attempt['id']}/submit",
+        {"answers": {str(k): v for k, v in correct_answers(stored).items()}},
+    ).json()
+    assert result["passed"] is True
+    assert Certificate.objects.get().code == result["certificate_code"]
+
+
+def test_a_foreign_question_is_refused_and_nothing_recorded(learning: LearningWorld) -> None:
+    client = client_for(learning.learner)
+    code = learning.course.code
+    post(client, f"/api/v1/learning/courses/{code}/enrol")
+    for lesson in learning.lessons:
+        post(client, f"/api/v1/learning/lessons/{lesson.pk}/complete")
+    attempt = post(client, f"/api/v1/learning/courses/{code}/attempts").json()
+    answer = post(
+        client, f"/api/v1/learning/attempts/{attempt['id']}/submit", {"answers": {"999999": [1]}}
+    )
+    assert answer.status_code == 400
+    assert "question_999999" in answer.json()["errors"]
+    assert QuizAttempt.objects.get(pk=attempt["id"]).status == "in_progress"
+
+
+def test_an_officer_without_a_learner_account_gets_403(learning: LearningWorld) -> None:
+    client = client_for(learning.world.officer_a)
+    answer = post(client, f"/api/v1/learning/courses/{learning.course.code}/enrol")
+    assert answer.status_code == 403
+    assert not Enrolment.objects.exists()
+
+
+def test_anonymous_gets_401(learning: LearningWorld) -> None:
+    answer = post(Client(), f"/api/v1/learning/lessons/{learning.lessons[0].pk}/complete")
+    assert answer.status_code == 401
