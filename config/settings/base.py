@@ -93,6 +93,10 @@ def database_from_env() -> dict[str, object]:
             ),
             "transaction_mode": "IMMEDIATE",
         }
+        # Keep each thread's connection: opening one runs the PRAGMAs above, which costs more
+        # than the queries of a typical request (ADR 0013, bench/lesson_complete.py).
+        config["CONN_MAX_AGE"] = 600
+    config["CONN_HEALTH_CHECKS"] = True
     return config
 
 

@@ -13,8 +13,6 @@ from pydantic import Field
 
 from hoctap.core.api import ERRORS, AuthedRequest
 from hoctap.core.errors import NotFound, PermissionDenied
-from hoctap.learning.selectors.scope import learner_account_of
-from hoctap.learning.services import progress, quizzes
 from hoctap.learning.models import (
     Choice,
     Course,
@@ -24,6 +22,8 @@ from hoctap.learning.models import (
     Question,
     Quiz,
 )
+from hoctap.learning.selectors.scope import learner_account_of
+from hoctap.learning.services import progress, quizzes
 
 router = Router(tags=["learning: progress"])
 
@@ -54,12 +54,11 @@ def lesson_complete(request: AuthedRequest, lesson_id: int, payload: LessonDoneI
     done = progress.lesson_complete(
         actor=request.auth, lesson_id=lesson_id, seconds_spent=payload.seconds_spent
     )
-    lesson = done.progress.lesson
     return LessonDoneOut(
-        lesson_id=lesson.pk,
-        lesson_number=lesson.number,
-        lessons_done=done.enrolment.lessons_done,
-        lesson_count=lesson.course.lesson_count,
+        lesson_id=done.lesson_id,
+        lesson_number=done.lesson_number,
+        lessons_done=done.lessons_done,
+        lesson_count=done.lesson_count,
         next_lesson_id=done.next_lesson_id,
         course_completed=done.course_completed,
         certificate_code=done.certificate.code if done.certificate else None,
@@ -150,7 +149,8 @@ def course_progress(request: AuthedRequest, code: str) -> dict[str, object]:
     if enrolment is None:
         raise NotFound(_("You are not enrolled in this course."))
     rows = {
-        p.lesson_id: p for p in LessonProgress.objects.filter(enrolment=enrolment).only(
+        p.lesson_id: p
+        for p in LessonProgress.objects.filter(enrolment=enrolment).only(
             "lesson_id", "opened_at", "completed_at", "seconds_spent"
         )
     }
@@ -233,7 +233,9 @@ class AttemptResultOut(Schema):
     response={200: AttemptResultOut, **ERRORS},
     summary="Submit the answers of an open attempt",
 )
-def attempt_submit(request: AuthedRequest, attempt_id: int, payload: AttemptSubmitIn) -> AttemptResultOut:
+def attempt_submit(
+    request: AuthedRequest, attempt_id: int, payload: AttemptSubmitIn
+) -> AttemptResultOut:
     """An answer for a question not in the attempt, or a choice not of its question: 400 and
     nothing recorded. After the deadline or a second time: 409."""
     result = quizzes.attempt_submit(

@@ -12,15 +12,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F, Max
+from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoctap.accounts.roles import Perm
-from hoctap.audit.services import audit_record
+from hoctap.audit.services import audit_record, audit_record_fields
 from hoctap.core import bulk
-from hoctap.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from hoctap.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from hoctap.learning.models import (
     Certificate,
     Channel,
@@ -198,58 +198,148 @@ def lesson_open(*, actor: Any, lesson_id: int) -> LessonProgress:
 
 @dataclass
 class LessonDone:
-    progress: LessonProgress
-    enrolment: Enrolment
+    """What completing a lesson did (plain values: the busiest path of the portal)."""
+
+    lesson_id: int
+    lesson_number: int
+    course_id: int
+    enrolment_id: int
+    lessons_done: int
+    lesson_count: int
     next_lesson_id: int | None
+    first_time: bool
     course_completed: bool
     certificate: Certificate | None = None
+
+    @property
+    def enrolment(self) -> Enrolment:
+        return Enrolment.objects.select_related("course").get(pk=self.enrolment_id)
+
+    @property
+    def progress(self) -> LessonProgress:
+        return LessonProgress.objects.get(enrolment_id=self.enrolment_id, lesson_id=self.lesson_id)
+
+
+# The learner's state for one lesson in one statement: their enrolment in its course, the
+# lesson's place, whether it and the one before it are done, and the next lesson. The
+# lesson-completed path is the portal's busiest (every learner, every lesson): one indexed
+# read, then the writes, instead of an ORM query per fact (docs/adr/0013-learning.md).
+_LESSON_STATE_SQL = """
+SELECT e.id, e.lessons_done, e.status, l.number, l.course_id, c.sequential, c.lesson_count,
+       p.id, p.completed_at,
+       (SELECT pp.completed_at FROM {progress} pp JOIN {lesson} pl ON pl.id = pp.lesson_id
+         WHERE pp.enrolment_id = e.id AND pl.course_id = l.course_id AND pl.number = l.number - 1),
+       (SELECT nl.id FROM {lesson} nl
+         WHERE nl.course_id = l.course_id AND nl.number = l.number + 1),
+       per.village_id
+FROM {account} a
+JOIN {person} per ON per.id = a.person_id
+JOIN {lesson} l ON l.id = %s
+JOIN {course} c ON c.id = l.course_id AND c.status = %s
+JOIN {enrolment} e ON e.person_id = a.person_id AND e.course_id = l.course_id
+LEFT JOIN {progress} p ON p.enrolment_id = e.id AND p.lesson_id = l.id
+WHERE a.user_id = %s
+"""
+
+
+def _tables() -> dict[str, str]:
+    from hoctap.learning.models import LearnerAccount
+
+    quote = connection.ops.quote_name
+    return {
+        "account": quote(LearnerAccount._meta.db_table),
+        "person": quote(Person._meta.db_table),
+        "lesson": quote(Lesson._meta.db_table),
+        "course": quote(Course._meta.db_table),
+        "enrolment": quote(Enrolment._meta.db_table),
+        "progress": quote(LessonProgress._meta.db_table),
+    }
+
+
+def _why_not(actor: Any, lesson_id: int) -> DomainError:
+    """The refusal when the one-statement read found nothing: no learner account (403), no
+    such published lesson (404), or not enrolled (409)."""
+    try:
+        _learner_lesson(actor, lesson_id)
+    except DomainError as exc:
+        return exc
+    return NotFound(_("Lesson not found."))  # pragma: no cover - the read would have found it
 
 
 @transaction.atomic
 def lesson_complete(*, actor: Any, lesson_id: int, seconds_spent: int = 0) -> LessonDone:
-    """The learner finished a lesson. Done twice, the second call changes nothing (but the
-    time spent). When it was the last lesson and the quiz is passed (or there is none), the
-    course is complete."""
+    """The learner finished a lesson. Done twice, the second call changes nothing but the
+    time spent. When it was the last lesson and the quiz is passed (or there is none), the
+    course is complete: the completion is recorded and the certificate issued."""
     if not 0 <= seconds_spent <= MAX_SECONDS_PER_CALL:
         raise InvalidInput({"seconds_spent": _("Not a plausible time spent.")})
-    lesson, enrolment = _learner_lesson(actor, lesson_id)
-    _refuse_if_locked(enrolment, lesson)
-    now = timezone.now()
-    progress, _created = LessonProgress.objects.get_or_create(
-        enrolment=enrolment, lesson=lesson, defaults={"opened_at": now}
+    user_id = getattr(actor, "pk", None)
+    tables = _tables()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _LESSON_STATE_SQL.format(**tables), [lesson_id, CourseStatus.PUBLISHED, user_id]
+        )
+        row = cursor.fetchone() if user_id is not None else None
+        if row is None:
+            raise _why_not(actor, lesson_id)
+        (enrolment_id, lessons_done, status, number, course_id, sequential, lesson_count,
+         progress_id, completed_at, previous_done, next_id, village_id) = row  # fmt: skip
+        if sequential and number > 1 and previous_done is None:
+            raise Conflict(_("This lesson opens when lesson %(n)s is done.") % {"n": number - 1})
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        if completed_at is not None:  # done before: only the time spent grows
+            cursor.execute(
+                f"UPDATE {tables['progress']} SET seconds_spent = seconds_spent + %s "  # noqa: S608
+                "WHERE id = %s",
+                [seconds_spent, progress_id],
+            )
+            return LessonDone(
+                lesson_id=lesson_id, lesson_number=number, course_id=course_id,
+                enrolment_id=enrolment_id, lessons_done=lessons_done, lesson_count=lesson_count,
+                next_lesson_id=next_id, first_time=False,
+                course_completed=status == EnrolmentStatus.COMPLETED,
+            )  # fmt: skip
+        if progress_id is None:
+            cursor.execute(
+                f"INSERT INTO {tables['progress']} "  # noqa: S608
+                "(enrolment_id, lesson_id, opened_at, completed_at, seconds_spent) "
+                "VALUES (%s, %s, %s, %s, %s) RETURNING id",
+                [enrolment_id, lesson_id, now, now, seconds_spent],
+            )
+            progress_id = cursor.fetchone()[0]
+        else:
+            cursor.execute(
+                f"UPDATE {tables['progress']} SET completed_at = %s, "  # noqa: S608
+                "seconds_spent = seconds_spent + %s WHERE id = %s",
+                [now, seconds_spent, progress_id],
+            )
+        cursor.execute(
+            f"UPDATE {tables['enrolment']} SET lessons_done = lessons_done + 1, "  # noqa: S608
+            "last_lesson_id = %s WHERE id = %s RETURNING lessons_done",
+            [lesson_id, enrolment_id],
+        )
+        lessons_done = cursor.fetchone()[0]
+    audit_record_fields(
+        actor=actor,
+        action="lesson.complete",
+        target_type=LessonProgress._meta.label_lower,
+        target_id=progress_id,
+        target_label=f"{enrolment_id}: {lesson_id}",
+        changes={"course": course_id, "lesson": number},
+        unit_id=village_id,
     )
-    first_time = progress.completed_at is None
-    if first_time:
-        progress.completed_at = now
-    progress.seconds_spent += seconds_spent
-    progress.save(update_fields=["completed_at", "seconds_spent"])
-    course = lesson.course
     certificate = None
-    if first_time:
-        Enrolment.objects.filter(pk=enrolment.pk).update(
-            lessons_done=F("lessons_done") + 1, last_lesson=lesson
-        )
-        enrolment.refresh_from_db(fields=["lessons_done", "last_lesson", "status", "quiz_passed"])
-        audit_record(
-            actor=actor,
-            action="lesson.complete",
-            target=progress,
-            changes={"course": course.code, "lesson": lesson.number},
-            unit_id=_own_person(actor).village_id,
-        )
-        certificate = _complete_if_done(actor, enrolment, course)
-    next_id = (
-        Lesson.objects.filter(course_id=course.pk, number=lesson.number + 1)
-        .values_list("pk", flat=True)
-        .first()
-    )
+    completed = status == EnrolmentStatus.COMPLETED
+    if lessons_done >= lesson_count and not completed:  # the last lesson: maybe the course
+        enrolment = Enrolment.objects.select_related("course__owner", "person").get(pk=enrolment_id)
+        certificate = _complete_if_done(actor, enrolment, enrolment.course)
+        completed = enrolment.status == EnrolmentStatus.COMPLETED
     return LessonDone(
-        progress=progress,
-        enrolment=enrolment,
-        next_lesson_id=next_id,
-        course_completed=enrolment.status == EnrolmentStatus.COMPLETED,
+        lesson_id=lesson_id, lesson_number=number, course_id=course_id,
+        enrolment_id=enrolment_id, lessons_done=lessons_done, lesson_count=lesson_count,
+        next_lesson_id=next_id, first_time=True, course_completed=completed,
         certificate=certificate,
-    )
+    )  # fmt: skip
 
 
 def course_requirements_met(enrolment: Enrolment, course: Course) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -14,7 +15,7 @@ from hoctap.learning.tests.conftest import LearningWorld, correct_answers
 pytestmark = pytest.mark.django_db
 
 
-def post(client: Client, path: str, body: dict | None = None):  # type: ignore[no-untyped-def]
+def post(client: Client, path: str, body: dict[str, Any] | None = None) -> Any:
     return client.post(path, json.dumps(body or {}), content_type="application/json")
 
 
@@ -30,7 +31,9 @@ def test_a_learner_enrols_completes_lessons_and_passes(learning: LearningWorld) 
     assert not LessonProgress.objects.filter(lesson=second).exists()
 
     for lesson in (first, second, third):
-        answer = post(client, f"/api/v1/learning/lessons/{lesson.pk}/complete", {"seconds_spent": 30})
+        answer = post(
+            client, f"/api/v1/learning/lessons/{lesson.pk}/complete", {"seconds_spent": 30}
+        )
         assert answer.status_code == 200, answer.content
     body = answer.json()
     assert body["lessons_done"] == 3
