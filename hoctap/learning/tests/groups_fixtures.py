@@ -1,5 +1,6 @@
-"""What the groups' tests share (each module makes its `grouped` fixture with `build_group`): the group of commune A's village, set up by its officer, with
-person_a as its leader; a snapshot of every table the groups write to."""
+"""What the groups' tests share (each module makes its `grouped` fixture with `build_group`):
+the group of commune A's village, set up by its officer, with person_a as its leader; a
+snapshot of every table the groups write to."""
 
 from __future__ import annotations
 
