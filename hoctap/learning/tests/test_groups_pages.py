@@ -52,6 +52,10 @@ def _text(response: Any) -> str:
     return response.content.decode()
 
 
+def _body(response: Any) -> bytes:
+    return b"".join(response.streaming_content)
+
+
 def _url(name: str, group: DigitalTechGroup, *args: Any) -> str:
     return reverse(f"learning:{name}", args=[group.organisation.code, *args])
 
@@ -368,7 +372,7 @@ def test_the_activities_list_and_its_csv_export_are_masked_and_audited(
         {"kind": "eid_linking", "group": grouped.group.organisation.code},
     )
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(_body(response).decode("utf-8-sig"))))
     assert rows[0][0] == "Date"
     assert len(rows) == 2
     assert rows[1][5] == world.person_a2.full_name
@@ -386,7 +390,7 @@ def test_the_xlsx_export(grouped: GroupWorld) -> None:
         reverse("learning:group_activity_export_xlsx")
     )
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    sheet = load_workbook(io.BytesIO(_body(response))).active
     assert sheet is not None
     values = list(sheet.iter_rows(values_only=True))
     assert len(values) == 3
@@ -396,7 +400,7 @@ def test_the_xlsx_export(grouped: GroupWorld) -> None:
 def test_another_communes_officer_exports_nothing_of_it(grouped: GroupWorld) -> None:
     _two_activities(grouped)
     response = english(grouped.world.officer_b).get(reverse("learning:group_activity_export_csv"))
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(_body(response).decode("utf-8-sig"))))
     assert len(rows) == 1  # the header only
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.utils import timezone, translation
@@ -233,7 +234,7 @@ def test_a_member_must_be_a_person_in_scope(grouped: GroupWorld) -> None:
                 group=grouped.group,
                 role=GroupRole.MEMBER,
                 joined_on=JOINED,
-                **who,  # type: ignore[arg-type]
+                **who,
             )
         assert "No person" in caught.value.errors["person_id"]
         # the message does not echo the full ID number
@@ -556,13 +557,13 @@ def test_counts_by_kind_and_month_classes_and_people_helped(grouped: GroupWorld)
     ]
     assert table.total == 3
     assert table.by_kind == {"eid_linking": 2, "safety": 1}
-    people = list(selectors.group_people_helped(group=grouped.group))
+    people: list[Any] = list(selectors.group_people_helped(group=grouped.group))
     assert [(p.pk, p.help_count) for p in people] == [
         (world.person_a2.pk, 2),
         (world.person_a.pk, 1),
     ]
     assert selectors.group_people_helped_count(group=grouped.group) == 2
-    listed = selectors.group_list(actor=world.officer_a).get()
+    listed: Any = selectors.group_list(actor=world.officer_a).get()
     assert (listed.member_count, listed.activity_count) == (1, 3)
 
 
@@ -579,7 +580,9 @@ def test_a_commune_shows_its_villages_without_a_group(grouped: GroupWorld) -> No
         (other.pk, False),
     ]
     assert selectors.chosen_commune(actor=world.officer_a, within_unit_code="04465") is None
-    coverage = {c.code: c for c in selectors.group_coverage(actor=world.secretariat)}
+    coverage: dict[str, Any] = {
+        c.code: c for c in selectors.group_coverage(actor=world.secretariat)
+    }
     assert (coverage["02647"].village_count, coverage["02647"].group_count) == (2, 1)
     assert coverage["02647"].missing_count == 1
     assert coverage["04465"].group_count == 0
