@@ -208,14 +208,26 @@ def group_activity_list(
 
 
 @dataclass
-class ActivityTable:
-    """Activities counted by month (rows, newest first) and kind (columns)."""
+class ActivityRow:
+    kind: str
+    label: str
+    counts: list[int]  # one per month of the table, newest first
+    total: int
 
-    kinds: list[tuple[str, str]] = field(default_factory=list)  # (value, label) of kinds seen
-    rows: list[tuple[datetime.date, list[int], int]] = field(default_factory=list)
-    totals: list[int] = field(default_factory=list)
+
+@dataclass
+class ActivityTable:
+    """Activities counted by kind (rows, in the kinds' order) and month (columns, newest
+    first): short month headings keep it readable on a phone."""
+
+    months: list[datetime.date] = field(default_factory=list)  # first days of months
+    rows: list[ActivityRow] = field(default_factory=list)  # the kinds seen
+    month_totals: list[int] = field(default_factory=list)
     total: int = 0
-    by_kind: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def by_kind(self) -> dict[str, int]:
+        return {row.kind: row.total for row in self.rows}
 
 
 def group_activity_counts(*, group: DigitalTechGroup) -> ActivityTable:
@@ -225,22 +237,21 @@ def group_activity_counts(*, group: DigitalTechGroup) -> ActivityTable:
         .values("month", "kind")
         .annotate(n=Count("id"))
     )
-    cells: dict[datetime.date, dict[str, int]] = defaultdict(dict)
-    seen: set[str] = set()
+    cells: dict[str, dict[datetime.date, int]] = defaultdict(dict)
+    months: set[datetime.date] = set()
     for row in counts:
         month = row["month"]
         if isinstance(month, datetime.datetime):
             month = month.date()
-        cells[month][row["kind"]] = row["n"]
-        seen.add(row["kind"])
-    kinds = [(value, str(label)) for value, label in ActivityKind.choices if value in seen]
-    table = ActivityTable(kinds=kinds)
-    for month in sorted(cells, reverse=True):
-        values = [cells[month].get(k, 0) for k, _label in kinds]
-        table.rows.append((month, values, sum(values)))
-    table.totals = [sum(cells[m].get(k, 0) for m in cells) for k, _label in kinds]
-    table.total = sum(table.totals)
-    table.by_kind = {k: n for (k, _label), n in zip(kinds, table.totals, strict=True)}
+        cells[row["kind"]][month] = row["n"]
+        months.add(month)
+    table = ActivityTable(months=sorted(months, reverse=True))
+    for kind, label in ActivityKind.choices:
+        if kind in cells:
+            values = [cells[kind].get(m, 0) for m in table.months]
+            table.rows.append(ActivityRow(kind, str(label), values, sum(values)))
+    table.month_totals = [sum(r.counts[i] for r in table.rows) for i in range(len(table.months))]
+    table.total = sum(table.month_totals)
     return table
 
 

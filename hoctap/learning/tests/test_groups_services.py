@@ -547,14 +547,12 @@ def test_counts_by_kind_and_month_classes_and_people_helped(grouped: GroupWorld)
             actor=world.officer_a, group=grouped.group, kind=kind, on=on, person_id=person.pk
         )
     table = selectors.group_activity_counts(group=grouped.group)
-    assert table.kinds == [
-        ("eid_linking", "Helped link the e-ID to the learning platform"),
-        ("safety", "Advice on online safety and scams"),
+    assert table.months == [datetime.date(2025, 9, 1), datetime.date(2025, 8, 1)]
+    assert [(r.kind, r.label, r.counts, r.total) for r in table.rows] == [
+        ("eid_linking", "Helped link the e-ID to the learning platform", [0, 2], 2),
+        ("safety", "Advice on online safety and scams", [1, 0], 1),
     ]
-    assert table.rows == [
-        (datetime.date(2025, 9, 1), [0, 1], 1),
-        (datetime.date(2025, 8, 1), [2, 0], 2),
-    ]
+    assert table.month_totals == [1, 2]
     assert table.total == 3
     assert table.by_kind == {"eid_linking": 2, "safety": 1}
     people: list[Any] = list(selectors.group_people_helped(group=grouped.group))
