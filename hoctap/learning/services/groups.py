@@ -135,15 +135,18 @@ def _village_for_group(actor: Any, village_code: str) -> AdminUnit:
 
 def _adoptable_organisation(village: AdminUnit, code: str) -> Organisation | None:
     """An organisation of kind `digital_tech_group` already attached to the village and not yet
-    a group's (the one with `code` when given, else the default code's, else the first)."""
+    a group's: the one with `code` if there is one, else the default code's, else the first.
+    A village has one group, so an existing group organisation is never doubled."""
     orgs = Organisation.objects.filter(
         unit=village,
         kind=OrganisationKind.DIGITAL_TECH_GROUP,
         digital_tech_group__isnull=True,
     ).order_by("code")
-    if code:
-        return orgs.filter(code=code).first()
-    return orgs.filter(code=default_group_code(village)).first() or orgs.first()
+    return (
+        (orgs.filter(code=code).first() if code else None)
+        or orgs.filter(code=default_group_code(village)).first()
+        or orgs.first()
+    )
 
 
 @transaction.atomic
@@ -158,8 +161,9 @@ def group_create(
     code: str = "",
 ) -> DigitalTechGroup:
     """Set up the group of a village from its founding decision. The village's existing
-    `digital_tech_group` organisation without a group is adopted; otherwise one is created
-    (code `CNS-<village code>` and name "Tổ công nghệ số cộng đồng <village>" by default)."""
+    `digital_tech_group` organisation without a group is adopted (renamed to `name` if given);
+    otherwise one is created (code `CNS-<village code>` and name "Tổ công nghệ số cộng đồng
+    <village>" unless `code` / `name` say otherwise)."""
     check = ErrorCollector()
     village = check.run(_village_for_group, actor, village_code)
     number, day, by = _clean_decision(

@@ -96,9 +96,13 @@ def test_an_existing_group_organisation_of_the_village_is_adopted(world: World) 
         village_code=world.village_a.code,
         decision_number="7/QĐ-UBND",
         decision_date=DECIDED,
+        code="CNS-SOMETHING-ELSE",  # the village's group organisation is still the one
+        name="Tổ CNS cộng đồng Cốc Lếu",
     )
     assert group.organisation_id == org.pk
     assert Organisation.objects.count() == organisations
+    org.refresh_from_db()
+    assert (org.code, org.name) == (f"CNS-{world.village_a.code}", "Tổ CNS cộng đồng Cốc Lếu")
     assert AuditEntry.objects.get(action="digital_group.create").changes["adopted_organisation"]
 
 
