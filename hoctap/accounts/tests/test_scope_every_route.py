@@ -13,6 +13,7 @@ record for it in `foreign_values` (one line), and the route is walked like all t
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import json
 import re
@@ -36,6 +37,8 @@ from hoctap.geo import services as geo
 from hoctap.geo.models import AdminUnit, Organisation, UnitClosure, UnitSuccession
 from hoctap.imports import services as imports
 from hoctap.imports.models import ImportJob
+from hoctap.learning.models import DigitalTechActivity, DigitalTechGroup, DigitalTechGroupMember
+from hoctap.learning.services import groups as digital_groups
 from hoctap.registry.models import (
     Clan,
     Household,
@@ -107,6 +110,27 @@ def foreign_values(world: World) -> dict[str, list[str]]:
     job = imports.import_validate(actor=world.officer_b, job=job)  # one that could be confirmed
     assert job.status == "validated"
     learning = learning_records(world)
+    group_b = digital_groups.group_create(  # commune B's digital technology group
+        actor=SYSTEM,
+        village_code=world.village_b.code,
+        decision_number="9/QĐ-UBND",
+        decision_date=datetime.date(2025, 7, 15),
+    )
+    group_member_b = digital_groups.member_add(
+        actor=SYSTEM,
+        group=group_b,
+        person_id=world.person_b.pk,
+        role="leader",
+        joined_on=datetime.date(2025, 7, 20),
+    )
+    digital_groups.activity_record(
+        actor=SYSTEM,
+        group=group_b,
+        kind="eid_linking",
+        on=datetime.date(2025, 8, 5),
+        helper_id=world.person_b.pk,
+        person_id=world.person_b2.pk,
+    )
     return {
         "code": [
             world.village_b.code,
@@ -115,7 +139,9 @@ def foreign_values(world: World) -> dict[str, list[str]]:
             world.school_b.code,
             world.household_b.code,
             world.clan_b.code,
+            group_b.organisation.code,
         ],
+        "member_id": [str(group_member_b.pk)],
         "national_id": [world.person_b.national_id, world.person_b2.national_id],
         "membership_id": [str(world.membership_b.pk)],
         "person_id": [str(world.person_b.pk), str(world.person_b2.pk)],
@@ -224,6 +250,14 @@ def foreign_snapshot(world: World) -> dict[str, Any]:
         ),
         "imports": list(ImportJob.objects.filter(actor__in=users).order_by("pk").values()),
         **learning_snapshot(units, orgs),
+        "digital_groups": [
+            list(model.objects.filter(**{f"{path}__in": units}).order_by("pk").values())
+            for model, path in (
+                (DigitalTechGroup, "village_id"),
+                (DigitalTechGroupMember, "group__village_id"),
+                (DigitalTechActivity, "group__village_id"),
+            )
+        ],
         "audit": AuditEntry.objects.filter(Q(unit_id__in=units) | Q(organisation__in=orgs))
         .order_by("pk")
         .count(),
