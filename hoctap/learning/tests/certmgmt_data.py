@@ -1,0 +1,111 @@
+"""Records the certificate and report tests build: completions (with or without a certificate),
+offline classes with participants and attendance, organisation members."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+
+from hoctap.accounts.permissions import SYSTEM
+from hoctap.geo.models import AdminUnit, Organisation
+from hoctap.learning.models import (
+    Attendance,
+    Certificate,
+    ClassParticipant,
+    ClassSession,
+    Completion,
+    Course,
+    OfflineClass,
+    ParticipantResult,
+)
+from hoctap.learning.services.completions import certificate_issue, completion_record
+from hoctap.registry.models import Person
+
+DAY = datetime.date(2025, 9, 15)
+
+
+def complete(
+    person: Person,
+    course: Course | None,
+    *,
+    title: str = "",
+    channel: str = "online",
+    platform: str = "provincial_portal",
+    on: datetime.date = DAY,
+    certify: bool = True,
+    participant: ClassParticipant | None = None,
+) -> Completion:
+    """A completion of `course` (or of the external course `title`) by `person`, with a
+    certificate when `certify` (only for completions recorded here)."""
+    with transaction.atomic():
+        completion, _created = completion_record(
+            actor=SYSTEM,
+            person=person,
+            course=course,
+            title=title,
+            platform=platform,
+            channel=channel,
+            completed_on=on,
+            class_participant_id=participant.pk if participant else None,
+        )
+        if certify and channel != "imported":
+            certificate_issue(actor=SYSTEM, completion=completion)
+    return completion
+
+
+def certificate_of(completion: Completion) -> Certificate:
+    return Certificate.objects.get(completion=completion, status="valid")
+
+
+def offline_class(
+    code: str,
+    course: Course,
+    unit: AdminUnit,
+    persons: list[Person],
+    *,
+    sessions: int = 2,
+    present: dict[int, int] | None = None,
+    completed: list[Person] | None = None,
+    organisation: Organisation | None = None,
+) -> OfflineClass:
+    """A class of `course` at `unit` with `persons` as participants and `sessions` sessions;
+    `present` maps a person id to the sessions they attended (default: all); `completed`
+    persons have the result "completed" (no completion recorded: tests add it)."""
+    klass = OfflineClass.objects.create(
+        code=code,
+        course=course,
+        title=f"Lớp {code}",
+        unit=unit,
+        organisation=organisation,
+        starts_on=DAY,
+        ends_on=DAY + datetime.timedelta(days=7),
+    )
+    rows = [
+        ClassSession.objects.create(
+            offline_class=klass, number=n, on=DAY + datetime.timedelta(days=n)
+        )
+        for n in range(1, sessions + 1)
+    ]
+    done = {p.pk for p in completed or []}
+    for person in persons:
+        participant = ClassParticipant.objects.create(
+            offline_class=klass,
+            person=person,
+            result=ParticipantResult.COMPLETED if person.pk in done else ParticipantResult.PENDING,
+        )
+        attended = (present or {}).get(person.pk, sessions)
+        for index, session in enumerate(rows):
+            Attendance.objects.create(
+                session=session, participant=participant, present=index < attended
+            )
+    return klass
+
+
+def participant(klass: OfflineClass, person: Person) -> ClassParticipant:
+    return ClassParticipant.objects.get(offline_class=klass, person=person)
+
+
+def count_rows(*models: Any) -> tuple[int, ...]:
+    return tuple(model.objects.count() for model in models)
