@@ -96,7 +96,9 @@ def certificate_list(
     if course_code:
         certificates = certificates.filter(completion__course__code=course_code)
     if unit_code:
-        certificates = certificates.filter(_within_unit("completion__person__village_id", unit_code))
+        certificates = certificates.filter(
+            _within_unit("completion__person__village_id", unit_code)
+        )
     if issued_from:
         certificates = certificates.filter(issued_on__gte=issued_from)
     if issued_to:

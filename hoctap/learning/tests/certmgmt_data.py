@@ -109,3 +109,23 @@ def participant(klass: OfflineClass, person: Person) -> ClassParticipant:
 
 def count_rows(*models: Any) -> tuple[int, ...]:
     return tuple(model.objects.count() for model in models)
+
+
+def add_persons(village: AdminUnit, count: int, *, start: int = 0) -> list[Person]:
+    """Men born in 1985 living in `village`, with valid ID numbers 010085 + 6 digits from
+    `start`, named "Người Số N"."""
+    from hoctap.registry import services as registry
+
+    return [
+        registry.person_create(
+            actor=SYSTEM,
+            national_id=f"010085{800000 + start + number:06d}",
+            full_name=f"Người Số {start + number}",
+            birth_date=datetime.date(1985, 5, 5),
+            sex="male",
+            ethnicity="01",
+            village_code=village.code,
+            status_since=datetime.date(2025, 7, 1),
+        )
+        for number in range(count)
+    ]

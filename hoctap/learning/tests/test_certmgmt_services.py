@@ -49,8 +49,11 @@ def test_reissue_current_prints_the_corrected_course_title(learning: LearningWor
     catalogue.course_update(actor=SYSTEM, course=learning.course, title="Kỹ năng số nền tảng")
     new = service.certificate_reissue_current(actor=w.officer_a, certificate=old, reason="Sửa tên")
     old.refresh_from_db()
-    assert old.status == "revoked" and old.revoked_reason == "Sửa tên"
-    assert new.replaces == old and new.is_valid and new.code != old.code
+    assert old.status == "revoked"
+    assert old.revoked_reason == "Sửa tên"
+    assert new.replaces == old
+    assert new.is_valid
+    assert new.code != old.code
     assert new.course_title == "Kỹ năng số nền tảng"
     assert old.course_title == "Kỹ năng số cơ bản"  # as it was printed
     assert AuditEntry.objects.filter(action="completion.update").count() == 1
@@ -96,7 +99,8 @@ def test_bulk_issue_certifies_completions_in_scope_only_and_twice_issues_nothing
     assert not imported.certificates.exists()
     assert AuditEntry.objects.filter(action="certificate.issue").count() == 2
     finish = AuditEntry.objects.get(action="certificate_batch.finish")
-    assert finish.unit_id == w.commune_a.pk and finish.changes["issued"] == 2
+    assert finish.unit_id == w.commune_a.pk
+    assert finish.changes["issued"] == 2
 
     # the task again: the batch is finished, nothing more
     before = _state()
@@ -132,7 +136,8 @@ def test_bulk_issue_after_a_revocation_and_by_filters(
         django_capture_on_commit_callbacks,
         lambda: service.certificate_bulk_issue_request(actor=w.officer_a, class_code="LOP-A-1"),
     )
-    assert batch.issued_count == 1 and certificate_of(in_class).course_title == other.title
+    assert batch.issued_count == 1
+    assert certificate_of(in_class).course_title == other.title
     assert Certificate.objects.filter(completion=revoked.completion, status="valid").count() == 0
     # by course and unit: the revoked one gets a new certificate
     batch = _run_queued(
@@ -218,7 +223,8 @@ def test_bulk_reissue_after_a_title_correction(
     )
     assert (batch.status, batch.issued_count) == ("done", 1)
     a.refresh_from_db()
-    assert a.status == "revoked" and a.revoked_reason == "Sửa tên khoá học"
+    assert a.status == "revoked"
+    assert a.revoked_reason == "Sửa tên khoá học"
     assert a.replaced_by.course_title == "Kỹ năng số (sửa)"
     b.refresh_from_db()
     assert b.is_valid  # commune B's certificate: outside the officer's scope
