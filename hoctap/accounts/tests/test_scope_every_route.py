@@ -36,6 +36,8 @@ from hoctap.geo import services as geo
 from hoctap.geo.models import AdminUnit, Organisation, UnitClosure, UnitSuccession
 from hoctap.imports import services as imports
 from hoctap.imports.models import ImportJob
+from hoctap.learning.models import Certificate
+from hoctap.learning.tests import certmgmt_data
 from hoctap.registry.models import (
     Clan,
     Household,
@@ -135,6 +137,8 @@ def foreign_values(world: World) -> dict[str, list[str]]:
             str(world.membership_b.pk),
         ],
         "content_type_id": [str(ContentType.objects.get_for_model(AdminUnit).pk)],
+        "certificate_id": [str(certmgmt_data.foreign_certificate(world).pk)],
+        "certificate_batch_id": [str(certmgmt_data.foreign_certificate_batch(world).pk)],
         "app_label": ["geo"],
         "url": ["geo/adminunit/"],
     }
@@ -155,6 +159,9 @@ def markers(world: World) -> list[str]:
         world.clan_b.code,
         world.person_b.national_id,
         world.person_b2.national_id,
+        *Certificate.objects.filter(completion__person__village=world.village_b).values_list(
+            "code", flat=True
+        ),
     ]
 
 
@@ -195,6 +202,11 @@ def foreign_snapshot(world: World) -> dict[str, Any]:
             .values()
         ),
         "imports": list(ImportJob.objects.filter(actor__in=users).order_by("pk").values()),
+        "certificates": list(
+            Certificate.objects.filter(completion__person__village_id__in=units)
+            .order_by("pk")
+            .values()
+        ),
         "audit": AuditEntry.objects.filter(Q(unit_id__in=units) | Q(organisation__in=orgs))
         .order_by("pk")
         .count(),

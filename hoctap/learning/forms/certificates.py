@@ -13,17 +13,16 @@ from hoctap.learning.models import CertificateStatus
 from hoctap.learning.selectors.reports import report_course_choices
 
 
-def _course_field(*, required: bool, blank: Any) -> forms.ChoiceField:
-    return forms.ChoiceField(label=_("Course"), required=required, choices=[("", blank)])
+def _course_field(*, required: bool) -> forms.ChoiceField:
+    return forms.ChoiceField(label=_("Course"), required=required)
 
 
-def _with_courses(form: forms.Form, name: str = "course") -> None:
+def _with_courses(form: forms.Form, name: str, blank: Any) -> None:
+    """The catalogue's courses as the choices of `name` (read when the form is built)."""
     field = form.fields[name]
     assert isinstance(field, forms.ChoiceField)
-    field.choices = [
-        field.choices[0],  # type: ignore[index]
-        *((code, f"{code} · {title}") for code, title in report_course_choices()),
-    ]
+    courses = [(code, f"{code} · {title}") for code, title in report_course_choices()]
+    field.choices = [("", blank), *courses]
 
 
 def _code(label: Any, placeholder: Any) -> forms.CharField:
@@ -51,14 +50,14 @@ class CertificateFilterForm(PageForm):
         required=False,
         choices=[("", _("All statuses")), *CertificateStatus.choices],
     )
-    course = _course_field(required=False, blank=_("All courses"))
+    course = _course_field(required=False)
     unit = _code(_("Within unit (code)"), _("e.g. 15 or 02647"))
     issued_from = forms.DateField(label=_("Issued from"), required=False, widget=DateInput())
     issued_to = forms.DateField(label=_("Issued until"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _with_courses(self)
+        _with_courses(self, "course", _("All courses"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -99,17 +98,17 @@ class CertificateReissueForm(PageForm):
 
 
 class CertificateBulkIssueForm(PageForm):
-    course_code = _course_field(required=False, blank=_("All courses"))
+    course_code = _course_field(required=False)
     class_code = _code(_("Offline class (code)"), _("e.g. LOP-2025-001"))
     unit_code = _code(_("Persons living within unit (code)"), _("e.g. 02647"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _with_courses(self, "course_code")
+        _with_courses(self, "course_code", _("All courses"))
 
 
 class CertificateBulkReissueForm(PageForm):
-    course_code = _course_field(required=True, blank=_("Choose the course"))
+    course_code = _course_field(required=True)
     reason = forms.CharField(
         label=_("Reason"),
         max_length=300,
@@ -119,4 +118,4 @@ class CertificateBulkReissueForm(PageForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _with_courses(self, "course_code")
+        _with_courses(self, "course_code", _("Choose the course"))

@@ -208,8 +208,9 @@ def report_by_course(*, actor: Any, filters: ReportFilters) -> ReportTable:
             **_channel_counts(),
         )
     )
-    rows = []
-    for row in grouped:
+    rows: list[dict[str, Any]] = []
+    for found in grouped:
+        row: dict[str, Any] = dict(found)
         # a catalogue course under its title today; an external one as it was recorded
         catalogue_title, recorded_title = row.pop("catalogue_title"), row.pop("recorded_title")
         rows.append(
@@ -263,8 +264,8 @@ def report_by_class(*, actor: Any, filters: ReportFilters) -> ReportTable:
         .order_by("-starts_on", "code")
     )
     ids = classes.values("pk")
-    people = {
-        row["offline_class_id"]: row
+    people: dict[int, dict[str, Any]] = {
+        row["offline_class_id"]: dict(row)
         for row in ClassParticipant.objects.filter(offline_class_id__in=ids)
         .order_by()
         .values("offline_class_id")
@@ -273,8 +274,8 @@ def report_by_class(*, actor: Any, filters: ReportFilters) -> ReportTable:
             completed=Count("id", filter=Q(result=ParticipantResult.COMPLETED)),
         )
     }
-    marks = {
-        row["session__offline_class_id"]: row
+    marks: dict[int, dict[str, Any]] = {
+        row["session__offline_class_id"]: dict(row)
         for row in Attendance.objects.filter(session__offline_class_id__in=ids)
         .order_by()
         .values("session__offline_class_id")
@@ -285,14 +286,14 @@ def report_by_class(*, actor: Any, filters: ReportFilters) -> ReportTable:
     for klass in listed:
         counts = people.get(klass.pk, {})
         attendance = marks.get(klass.pk, {})
-        row = {
+        row: dict[str, Any] = {
             "code": klass.code,
             "title": klass.title,
             "course_code": klass.course.code,
             "place": klass.unit.name,
             "starts_on": klass.starts_on,
             "ends_on": klass.ends_on,
-            "sessions": klass.session_count,  # type: ignore[attr-defined]
+            "sessions": klass.session_count,
             "participants": counts.get("participants", 0),
             "completed": counts.get("completed", 0),
             "marks": attendance.get("marks", 0),
@@ -515,7 +516,7 @@ def report_by_unit(
         if branch is not None:
             sums[branch]["adults"] += row["adults"]
             sums[branch]["trained"] += row["trained"]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for child in children:
         counts = sums.get(child.pk, {"adults": 0, "trained": 0})
         if not counts["adults"] and child.valid_to is not None:

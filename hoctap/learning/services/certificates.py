@@ -281,17 +281,17 @@ def _pending_ids(actor: Any, batch: CertificateBatch) -> list[int]:
     still valid and older than the batch (what a run did no longer matches)."""
     if batch.kind == CertificateBatchKind.REISSUE:
         assert batch.course is not None
-        rows = certificates_to_reissue(
+        certificates = certificates_to_reissue(
             actor=actor, course=batch.course, issued_before=batch.created_at
         )
-    else:
-        rows = completions_to_certify(
-            actor=actor,
-            course=batch.course,
-            offline_class=batch.offline_class,
-            unit_id=batch.unit_id,
-        )
-    return list(rows.values_list("pk", flat=True))
+        return list(certificates.values_list("pk", flat=True))
+    completions = completions_to_certify(
+        actor=actor,
+        course=batch.course,
+        offline_class=batch.offline_class,
+        unit_id=batch.unit_id,
+    )
+    return list(completions.values_list("pk", flat=True))
 
 
 def _finish(batch: CertificateBatch, actor: Any, status: str, message: str = "") -> None:

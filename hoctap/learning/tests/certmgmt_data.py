@@ -129,3 +129,27 @@ def add_persons(village: AdminUnit, count: int, *, start: int = 0) -> list[Perso
         )
         for number in range(count)
     ]
+
+
+def foreign_certificate(world: Any) -> Certificate:
+    """Commune B's records of the certificate pages, for the scope walk
+    (`hoctap/accounts/tests/test_scope_every_route.py`): a certificate of person_b, and a
+    completion of person_b2 still without one."""
+    from hoctap.learning.services import catalogue
+
+    course = Course.objects.filter(code="KNS-WALK").first() or catalogue.course_create(
+        actor=SYSTEM, code="KNS-WALK", title="Kỹ năng số", owner_code=world.province_org.code
+    )
+    existing = Certificate.objects.filter(completion__person=world.person_b).first()
+    if existing is not None:
+        return existing
+    complete(world.person_b2, course, certify=False)
+    return certificate_of(complete(world.person_b, course))
+
+
+def foreign_certificate_batch(world: Any) -> Any:
+    """A bulk issue commune B's officer asked for (queued: its task waits for a commit)."""
+    from hoctap.learning.services.certificates import certificate_bulk_issue_request
+
+    foreign_certificate(world)
+    return certificate_bulk_issue_request(actor=world.officer_b)

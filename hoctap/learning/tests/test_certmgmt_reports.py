@@ -376,9 +376,7 @@ def _text(response: Any) -> str:
     return response.content.decode()
 
 
-def test_pages_show_the_scope_with_vietnamese_numbers(
-    done: LearningWorld, as_user: AsUser
-) -> None:
+def test_pages_show_the_scope_with_vietnamese_numbers(done: LearningWorld, as_user: AsUser) -> None:
     w = done.world
     officer = as_user(w.officer_a)
     for name in ("reports", "report_by_course", "report_by_class", "report_by_unit"):
