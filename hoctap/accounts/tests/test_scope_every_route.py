@@ -39,6 +39,8 @@ from hoctap.imports import services as imports
 from hoctap.imports.models import ImportJob
 from hoctap.learning.models import DigitalTechActivity, DigitalTechGroup, DigitalTechGroupMember
 from hoctap.learning.services import groups as digital_groups
+from hoctap.learning.models import Certificate
+from hoctap.learning.tests import certmgmt_data
 from hoctap.registry.models import (
     Clan,
     Household,
@@ -164,6 +166,8 @@ def foreign_values(world: World) -> dict[str, list[str]]:
         "content_type_id": [str(ContentType.objects.get_for_model(AdminUnit).pk)],
         "lesson_id": [str(learning["draft_lesson"].pk), str(learning["lesson"].pk)],
         "attempt_id": [str(learning["attempt"].pk)],
+        "certificate_id": [str(certmgmt_data.foreign_certificate(world).pk)],
+        "certificate_batch_id": [str(certmgmt_data.foreign_certificate_batch(world).pk)],
         "app_label": ["geo"],
         "url": ["geo/adminunit/"],
     }
@@ -209,6 +213,9 @@ def markers(world: World) -> list[str]:
         world.clan_b.code,
         world.person_b.national_id,
         world.person_b2.national_id,
+        *Certificate.objects.filter(completion__person__village=world.village_b).values_list(
+            "code", flat=True
+        ),
     ]
 
 
@@ -258,6 +265,11 @@ def foreign_snapshot(world: World) -> dict[str, Any]:
                 (DigitalTechActivity, "group__village_id"),
             )
         ],
+        "certificates": list(
+            Certificate.objects.filter(completion__person__village_id__in=units)
+            .order_by("pk")
+            .values()
+        ),
         "audit": AuditEntry.objects.filter(Q(unit_id__in=units) | Q(organisation__in=orgs))
         .order_by("pk")
         .count(),

@@ -16,6 +16,7 @@ from hoctap.learning.models.catalogue import (
     Quiz,
     TargetGroup,
 )
+from hoctap.learning.models.certificate_batches import CertificateBatch, CertificateBatchKind
 from hoctap.learning.models.classes import (
     Attendance,
     ClassInstructor,
@@ -61,6 +62,8 @@ __all__ = [
     "AttemptStatus",
     "Attendance",
     "Certificate",
+    "CertificateBatch",
+    "CertificateBatchKind",
     "CertificateStatus",
     "Channel",
     "Choice",
