@@ -25,6 +25,8 @@ from hoctap.learning.models import (
     ClassParticipant,
     ClassSession,
     ClassStatus,
+    Course,
+    CourseStatus,
     OfflineClass,
 )
 from hoctap.learning.selectors.scope import own_person_id, person_scope_q
@@ -212,6 +214,10 @@ class SheetRow:
     passed_test: bool | None  # None: no test required
     would_complete: bool  # by the rule, as things stand
 
+    @property
+    def has_attendance(self) -> bool:
+        return any(mark is not None for mark in self.marks)
+
 
 @dataclass
 class ClassSheet:
@@ -274,6 +280,15 @@ def class_sheet(*, offline_class: OfflineClass) -> ClassSheet:
         sum(1 for row in sheet.rows if row.marks[i]) for i in range(len(sessions))
     ]
     return sheet
+
+
+def published_courses() -> list[tuple[str, str]]:
+    """(code, title) of the published courses, which classes may teach."""
+    return list(
+        Course.objects.filter(status=CourseStatus.PUBLISHED)
+        .order_by("title", "code")
+        .values_list("code", "title")
+    )
 
 
 # ---------------------------------------------------------------------------------------------

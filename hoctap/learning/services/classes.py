@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -917,33 +917,73 @@ def test_score_record(
 ) -> ClassParticipant:
     """A participant's score (0–100) in the class's test; None clears it. By an instructor of
     the class or an officer who runs it, while the class is open."""
-    offline_class = participant.offline_class
+    try:
+        test_scores_record(
+            actor=actor,
+            offline_class=participant.offline_class,
+            scores={participant.person_id: score},
+        )
+    except InvalidInput as exc:
+        raise InvalidInput({"score": next(iter(exc.errors.values()))}) from exc
+    return ClassParticipant.objects.select_related("person").get(pk=participant.pk)
+
+
+@transaction.atomic
+def test_scores_record(
+    *,
+    actor: Any,
+    offline_class: OfflineClass,
+    scores: Mapping[int, decimal.Decimal | int | str | None],
+) -> int:
+    """Several participants' test scores at once (by person id; None clears one), all or
+    nothing: a bad score is an error on `score-<person id>`. Returns how many changed; each
+    change is audited as by `test_score_record`."""
     _require_instructor_or_manage(actor, offline_class)
     offline_class = _locked(offline_class)
     _require_open(offline_class)
+    participants = {
+        p.person_id: p
+        for p in ClassParticipant.objects.filter(
+            offline_class=offline_class, person_id__in=list(scores)
+        ).select_related("person")
+    }
+    outsiders = sorted(set(scores) - participants.keys())
+    if outsiders:
+        raise InvalidInput(
+            {
+                "score": _("Not a participant of this class: %(names)s.")
+                % {"names": _name_outsiders(actor, outsiders)}
+            }
+        )
     check = ErrorCollector()
-    value = (
-        None if score is None or str(score).strip() == "" else _clean_score(check, "score", score)
-    )
+    values = {
+        pid: None
+        if score is None or str(score).strip() == ""
+        else _clean_score(check, f"score-{pid}", score)
+        for pid, score in scores.items()
+    }
     check.raise_if_any()
-    participant = ClassParticipant.objects.select_related("person").get(pk=participant.pk)
-    before = participant.test_score
-    if before == value:
-        return participant
-    participant.test_score = value
-    participant.save(update_fields=["test_score"])
-    _audit(
-        actor,
-        "class_participant.test_score",
-        participant,
-        offline_class,
-        {
-            "person": participant.person.masked_national_id,
-            "test_score": [None if before is None else str(before),
-                           None if value is None else str(value)],
-        },
-    )  # fmt: skip
-    return participant
+    changed = [
+        (participants[pid], value)
+        for pid, value in values.items()
+        if participants[pid].test_score != value
+    ]
+    for participant, value in changed:
+        before = participant.test_score
+        participant.test_score = value
+        participant.save(update_fields=["test_score"])
+        _audit(
+            actor,
+            "class_participant.test_score",
+            participant,
+            offline_class,
+            {
+                "person": participant.person.masked_national_id,
+                "test_score": [None if before is None else str(before),
+                               None if value is None else str(value)],
+            },
+        )  # fmt: skip
+    return len(changed)
 
 
 # ---------------------------------------------------------------------------------------------
