@@ -49,7 +49,7 @@ from hoctap.learning.models import (
     Platform,
 )
 from hoctap.learning.selectors.classes import meets_rule
-from hoctap.learning.selectors.scope import learner_account_of, person_scope_q
+from hoctap.learning.selectors.scope import learner_account_of, own_person_id, person_scope_q
 from hoctap.learning.services.completions import certificate_issue, completion_record
 from hoctap.learning.services.progress import AssignResult, enrolment_assign
 from hoctap.registry.models import Person, PersonStatus
@@ -800,13 +800,11 @@ class AttendanceTaken:
 def _name_outsiders(actor: Any, ids: list[int]) -> str:
     """How an error names persons who are not participants: by name (and masked ID number)
     when the actor may see them, by their internal id otherwise."""
-    visible = {
-        p.pk: p
-        for p in Person.objects.filter(
-            person_scope_q(actor, Perm.VIEW_LEARNING, "") | registry_visible_q(actor, "village_id"),
-            pk__in=ids,
-        )
-    }
+    seen = person_scope_q(actor, Perm.VIEW_LEARNING, "") | registry_visible_q(actor, "village_id")
+    own = own_person_id(actor)
+    if own is not None:
+        seen |= Q(pk=own)  # a learner sees their own record
+    visible = {p.pk: p for p in Person.objects.filter(seen, pk__in=ids)}
     return ", ".join(
         _person_label(visible[pid]) if pid in visible else _("person #%(id)s") % {"id": pid}
         for pid in ids
