@@ -10,7 +10,7 @@ from django.test import Client
 
 from hoctap.conftest import World, client_for
 from hoctap.learning.models import Attendance, Certificate, ClassParticipant, ClassStatus
-from hoctap.learning.services.classes import test_score_record
+from hoctap.learning.services import classes as class_services
 from hoctap.learning.tests.classes_helpers import ClassWorld, build_class, build_foreign_class
 from hoctap.learning.tests.conftest import build_course
 
@@ -90,7 +90,7 @@ def test_completion_through_the_api(cw: ClassWorld) -> None:
     # the instructor may not complete
     assert post(client_for(cw.instructor_user), f"{BASE}/LOP-A-01/complete").status_code == 403
 
-    test_score_record(
+    class_services.test_score_record(
         actor=cw.world.officer_a,
         participant=ClassParticipant.objects.get(person=a),
         score=90,
