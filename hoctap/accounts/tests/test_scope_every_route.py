@@ -36,6 +36,8 @@ from hoctap.geo import services as geo
 from hoctap.geo.models import AdminUnit, Organisation, UnitClosure, UnitSuccession
 from hoctap.imports import services as imports
 from hoctap.imports.models import ImportJob
+from hoctap.learning.tests.classes_helpers import build_foreign_class
+from hoctap.learning.tests.conftest import build_course
 from hoctap.registry.models import (
     Clan,
     Household,
@@ -106,6 +108,7 @@ def foreign_values(world: World) -> dict[str, list[str]]:
     )
     job = imports.import_validate(actor=world.officer_b, job=job)  # one that could be confirmed
     assert job.status == "validated"
+    foreign_class = build_foreign_class(world, build_course(code="KNS-LOP-B"))  # learning: classes
     return {
         "code": [
             world.village_b.code,
@@ -114,6 +117,7 @@ def foreign_values(world: World) -> dict[str, list[str]]:
             world.school_b.code,
             world.household_b.code,
             world.clan_b.code,
+            foreign_class.code,
         ],
         "national_id": [world.person_b.national_id, world.person_b2.national_id],
         "membership_id": [str(world.membership_b.pk)],
@@ -137,6 +141,10 @@ def foreign_values(world: World) -> dict[str, list[str]]:
         "content_type_id": [str(ContentType.objects.get_for_model(AdminUnit).pk)],
         "app_label": ["geo"],
         "url": ["geo/adminunit/"],
+        "class_id": [str(foreign_class.pk)],
+        "number": ["1"],
+        "participant_id": [str(foreign_class.participants.get().pk)],
+        "instructor_id": [str(foreign_class.instructors.get().pk)],
     }
 
 
@@ -155,6 +163,7 @@ def markers(world: World) -> list[str]:
         world.clan_b.code,
         world.person_b.national_id,
         world.person_b2.national_id,
+        "LOP-ZETA-B",
     ]
 
 

@@ -104,7 +104,8 @@ def build_class(
 
 
 def build_foreign_class(world: World, course: Course, code: str = "LOP-ZETA-B") -> OfflineClass:
-    """A class of commune B, with a session and person_b as participant."""
+    """A class of commune B: one session (today), person_b a participant, person_b2 its
+    instructor."""
     today = timezone.localdate()
     offline_class = classes.class_create(
         actor=world.officer_b,
@@ -119,5 +120,8 @@ def build_foreign_class(world: World, course: Course, code: str = "LOP-ZETA-B") 
     classes.session_add(actor=world.officer_b, offline_class=offline_class, on=today)
     classes.participant_add(
         actor=world.officer_b, offline_class=offline_class, person_id=world.person_b.pk
+    )
+    classes.instructor_add(
+        actor=world.officer_b, offline_class=offline_class, person_id=world.person_b2.pk
     )
     return offline_class
