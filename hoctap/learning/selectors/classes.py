@@ -64,6 +64,8 @@ def class_list(
     classes = OfflineClass.objects.filter(class_visible_q(actor))
     if mine:
         person_id = own_person_id(actor)
+        if person_id is None:
+            return OfflineClass.objects.none()
         classes = classes.filter(
             pk__in=ClassInstructor.objects.filter(person_id=person_id).values("offline_class_id")
         )

@@ -1006,11 +1006,11 @@ def class_complete(*, actor: Any, offline_class: OfflineClass) -> ClassCompleted
     _require_manage(actor, offline_class)
     offline_class = _locked(offline_class)
     if offline_class.status == ClassStatus.COMPLETED:
-        participants = ClassParticipant.objects.filter(offline_class=offline_class)
+        decided = ClassParticipant.objects.filter(offline_class=offline_class)
         return ClassCompleted(
             offline_class=offline_class,
-            completed=participants.filter(result=ParticipantResult.COMPLETED).count(),
-            not_completed=participants.filter(result=ParticipantResult.NOT_COMPLETED).count(),
+            completed=decided.filter(result=ParticipantResult.COMPLETED).count(),
+            not_completed=decided.filter(result=ParticipantResult.NOT_COMPLETED).count(),
             already_done=True,
         )
     _require_open(offline_class)

@@ -554,6 +554,7 @@ def test_completion_rule_edges(cw: ClassWorld) -> None:
         Platform.PROVINCIAL_PORTAL,
         Channel.OFFLINE_CLASS,
     )
+    assert completion.class_participant is not None
     assert completion.class_participant.person_id == a.pk
     assert completion.completed_on == max(s.on for s in sessions)
     assert completion.score == decimal.Decimal("50")
