@@ -111,9 +111,9 @@ def _locked(offline_class: OfflineClass) -> OfflineClass:
     """The class's row, locked until the end of the transaction (participants are counted
     against the capacity, sessions numbered and the class completed one writer at a time), and
     read again: the caller's copy may be stale."""
-    return (
-        OfflineClass.objects.select_for_update().select_related("course").get(pk=offline_class.pk)
-    )
+    # of the class only: its course is shared by many classes
+    locked = OfflineClass.objects.select_for_update(of=("self",)).select_related("course")
+    return locked.get(pk=offline_class.pk)
 
 
 def _audit(
