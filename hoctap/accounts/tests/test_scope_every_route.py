@@ -41,6 +41,8 @@ from hoctap.learning.models import DigitalTechActivity, DigitalTechGroup, Digita
 from hoctap.learning.services import groups as digital_groups
 from hoctap.learning.models import Certificate
 from hoctap.learning.tests import certmgmt_data
+from hoctap.learning.tests.classes_helpers import build_foreign_class
+from hoctap.learning.tests.conftest import build_course
 from hoctap.registry.models import (
     Clan,
     Household,
@@ -133,6 +135,7 @@ def foreign_values(world: World) -> dict[str, list[str]]:
         helper_id=world.person_b.pk,
         person_id=world.person_b2.pk,
     )
+    foreign_class = build_foreign_class(world, build_course(code="KNS-LOP-B"))  # learning: classes
     return {
         "code": [
             world.village_b.code,
@@ -142,6 +145,7 @@ def foreign_values(world: World) -> dict[str, list[str]]:
             world.household_b.code,
             world.clan_b.code,
             group_b.organisation.code,
+            foreign_class.code,
         ],
         "member_id": [str(group_member_b.pk)],
         "national_id": [world.person_b.national_id, world.person_b2.national_id],
@@ -170,6 +174,10 @@ def foreign_values(world: World) -> dict[str, list[str]]:
         "certificate_batch_id": [str(certmgmt_data.foreign_certificate_batch(world).pk)],
         "app_label": ["geo"],
         "url": ["geo/adminunit/"],
+        "class_id": [str(foreign_class.pk)],
+        "number": ["1"],
+        "participant_id": [str(foreign_class.participants.get().pk)],
+        "instructor_id": [str(foreign_class.instructors.get().pk)],
     }
 
 
@@ -216,6 +224,7 @@ def markers(world: World) -> list[str]:
         *Certificate.objects.filter(completion__person__village=world.village_b).values_list(
             "code", flat=True
         ),
+        "LOP-ZETA-B",
     ]
 
 

@@ -3,5 +3,6 @@
 from __future__ import annotations
 
 from hoctap.imports.kinds import ImportKind
+from hoctap.learning.imports.attendance import attendance
 
-KINDS: list[ImportKind] = []
+KINDS: list[ImportKind] = [attendance]
