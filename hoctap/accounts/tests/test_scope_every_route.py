@@ -36,6 +36,7 @@ from hoctap.geo import services as geo
 from hoctap.geo.models import AdminUnit, Organisation, UnitClosure, UnitSuccession
 from hoctap.imports import services as imports
 from hoctap.imports.models import ImportJob
+from hoctap.learning.models import Choice, Course, CourseModule, Lesson, LessonAttachment, Question
 from hoctap.registry.models import (
     Clan,
     Household,
@@ -106,6 +107,7 @@ def foreign_values(world: World) -> dict[str, list[str]]:
     )
     job = imports.import_validate(actor=world.officer_b, job=job)  # one that could be confirmed
     assert job.status == "validated"
+    course = authoring_course_b()  # a draft course of commune B's organisation, and its parts
     return {
         "code": [
             world.village_b.code,
@@ -114,7 +116,12 @@ def foreign_values(world: World) -> dict[str, list[str]]:
             world.school_b.code,
             world.household_b.code,
             world.clan_b.code,
+            course.code,
         ],
+        "module_id": [str(course.modules.get().pk)],
+        "lesson_id": [str(course.lessons.get().pk)],
+        "attachment_id": [str(course.lessons.get().attachments.get().pk)],
+        "question_id": [str(course.quiz.questions.get().pk)],
         "national_id": [world.person_b.national_id, world.person_b2.national_id],
         "membership_id": [str(world.membership_b.pk)],
         "person_id": [str(world.person_b.pk), str(world.person_b2.pk)],
@@ -138,6 +145,30 @@ def foreign_values(world: World) -> dict[str, list[str]]:
         "app_label": ["geo"],
         "url": ["geo/adminunit/"],
     }
+
+
+def authoring_course_b() -> Any:
+    """A draft course owned by commune B's organisation HKH-B, with a module, a lesson with an
+    attachment, and a quiz with a question (titles carry the marker "Zeta")."""
+    from hoctap.learning.services import catalogue
+
+    course = catalogue.course_create(
+        actor=SYSTEM, code="KNS-ZETA-B", title="Khóa học Zeta", owner_code="HKH-B"
+    )
+    module = catalogue.module_create(actor=SYSTEM, course=course, title="Chương Zeta")
+    lesson = catalogue.lesson_create(actor=SYSTEM, module=module, title="Bài Zeta")
+    catalogue.attachment_add(
+        actor=SYSTEM, lesson=lesson, title="Tệp Zeta", file=ContentFile(b"x", name="zeta.txt")
+    )
+    quiz = catalogue.quiz_set(actor=SYSTEM, course=course, title="Kiểm tra Zeta")
+    catalogue.question_create(
+        actor=SYSTEM,
+        quiz=quiz,
+        kind="true_false",
+        text="Câu hỏi Zeta?",
+        choices=catalogue.true_false_choices(true_is_correct=True),
+    )
+    return course
 
 
 def markers(world: World) -> list[str]:
@@ -195,6 +226,17 @@ def foreign_snapshot(world: World) -> dict[str, Any]:
             .values()
         ),
         "imports": list(ImportJob.objects.filter(actor__in=users).order_by("pk").values()),
+        "courses": [
+            list(model.objects.filter(**{path: orgs}).order_by("pk").values())
+            for model, path in (
+                (Course, "owner__in"),
+                (CourseModule, "course__owner__in"),
+                (Lesson, "course__owner__in"),
+                (LessonAttachment, "lesson__course__owner__in"),
+                (Question, "quiz__course__owner__in"),
+                (Choice, "question__quiz__course__owner__in"),
+            )
+        ],
         "audit": AuditEntry.objects.filter(Q(unit_id__in=units) | Q(organisation__in=orgs))
         .order_by("pk")
         .count(),

@@ -40,7 +40,9 @@ class AuthoringCourseOut(Schema):
     estimated_hours: decimal.Decimal
     owner: str = Field(..., description="Code of the owner organisation")
     status: str
-    sequential: bool = Field(..., description="The next lesson stays locked until the previous one is done")
+    sequential: bool = Field(
+        ..., description="The next lesson stays locked until the previous one is done"
+    )
     lesson_count: int
     published_at: datetime.datetime | None
 

@@ -73,7 +73,9 @@ def _competency_choices(competencies: Sequence[Competency]) -> list[tuple[str, A
         if area.pk not in groups:
             heading = f"{labels.get(area.framework, area.framework)} — {area.code}. {area.name}"
             groups[area.pk] = (heading, [])
-        groups[area.pk][1].append((competency_value(competency), f"{competency.code} {competency.name}"))
+        groups[area.pk][1].append(
+            (competency_value(competency), f"{competency.code} {competency.name}")
+        )
     return list(groups.values())
 
 
@@ -88,7 +90,10 @@ class CourseForm(PageForm):
     )
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(
-        label=_("Summary"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Summary"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     language = forms.ChoiceField(label=_("Language"), choices=CourseLanguage.choices)
     target_groups = forms.MultipleChoiceField(
@@ -152,7 +157,9 @@ class CourseForm(PageForm):
                 help_text=_("The organisation whose course officers may edit the course."),
             )
         else:
-            self.fields["owner"].help_text = _("The code of an organisation you manage courses for.")
+            self.fields["owner"].help_text = _(
+                "The code of an organisation you manage courses for."
+            )
 
     def service_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -302,9 +309,7 @@ class QuestionForm(PageForm):
             self.fields[f"answer_{n}"] = forms.CharField(
                 label=_("Answer %(n)s") % {"n": n}, required=False, max_length=500
             )
-            self.fields[f"correct_{n}"] = forms.BooleanField(
-                label=_("Correct"), required=False
-            )
+            self.fields[f"correct_{n}"] = forms.BooleanField(label=_("Correct"), required=False)
 
     @property
     def answer_rows(self) -> list[tuple[Any, Any]]:
@@ -322,7 +327,9 @@ class QuestionForm(PageForm):
         choices = list(question.choices.all())
         if question.kind == QuestionKind.TRUE_FALSE:
             first = choices[0] if choices else None
-            initial["true_is_correct"] = "true" if first is not None and first.is_correct else "false"
+            initial["true_is_correct"] = (
+                "true" if first is not None and first.is_correct else "false"
+            )
         else:
             for n, choice in enumerate(choices[:MAX_ANSWERS], start=1):
                 initial[f"answer_{n}"] = choice.text

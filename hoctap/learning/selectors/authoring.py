@@ -69,7 +69,7 @@ def course_can_edit(*, actor: Any, course: Course) -> bool:
     return scope_for(actor, Perm.MANAGE_COURSES).covers_organisation(owner.id, owner.unit_id)
 
 
-def _count(model: Any, **filters: Any) -> Subquery:
+def _count(model: Any, **filters: Any) -> Coalesce:
     rows = (
         model.objects.filter(course=OuterRef("pk"), **filters)
         .order_by()
@@ -241,12 +241,12 @@ def framework_overview(*, actor: Any) -> list[FrameworkWithCounts]:
     """Both frameworks with their areas and competencies, and for each competency the number
     of courses mapped to it among those the actor may see (their own and the published)."""
     through = Course.competencies.through
-    counts = dict(
-        through.objects.filter(course__in=Course.objects.filter(course_visible_q(actor)))
+    counts: dict[int, int] = {
+        row["competency_id"]: row["n"]
+        for row in through.objects.filter(course__in=Course.objects.filter(course_visible_q(actor)))
         .values("competency_id")
         .annotate(n=Count("course_id"))
-        .values_list("competency_id", "n")
-    )
+    }
     frameworks = {f.value: FrameworkWithCounts(code=f.value, label=str(f.label)) for f in Framework}
     areas: dict[int, AreaWithCounts] = {}
     for area in CompetencyArea.objects.order_by("framework", "position", "code"):
@@ -271,9 +271,7 @@ def course_counts(*, course: Course) -> dict[str, int]:
 
 def course_quiz_summary(*, course: Course) -> Quiz | None:
     """The course's quiz with its number of questions (`question_count`), or None."""
-    return (
-        Quiz.objects.filter(course=course).annotate(question_count=Count("questions")).first()
-    )
+    return Quiz.objects.filter(course=course).annotate(question_count=Count("questions")).first()
 
 
 def lesson_neighbours(*, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:

@@ -516,8 +516,10 @@ def _lock_course(course: Course) -> None:
 def _swap_positions(model: Any, first_id: int, second_id: int) -> None:
     """Exchange the positions of two rows of the same parent, in three steps (positions are
     unique at every moment; 0 is never a real position)."""
-    a, b = model.objects.filter(pk__in=[first_id, second_id]).order_by("pk").values_list(
-        "pk", "position"
+    a, b = (
+        model.objects.filter(pk__in=[first_id, second_id])
+        .order_by("pk")
+        .values_list("pk", "position")
     )
     model.objects.filter(pk=a[0]).update(position=0)
     model.objects.filter(pk=b[0]).update(position=a[1])
@@ -603,9 +605,7 @@ def module_move(*, actor: Any, module: CourseModule, direction: str) -> CourseMo
     _swap_positions(CourseModule, module.pk, neighbour.pk)
     renumber_lessons(course)
     module.refresh_from_db(fields=["position"])
-    _audit(
-        actor, "course.module_move", module, course, {"position": [before, module.position]}
-    )
+    _audit(actor, "course.module_move", module, course, {"position": [before, module.position]})
     return module
 
 

@@ -9,6 +9,7 @@ through one catalogue service, whose errors land on the form.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -64,6 +65,13 @@ def _course(request: HttpRequest, code: str, *, edit: bool = False) -> Course:
     if edit:
         _require_edit(request.user, course)
     return course
+
+
+def _confirmed(request: HttpRequest, form: ConfirmForm, call: Callable[[], object]) -> bool:
+    """A confirmed POST whose one service call went through (a refusal lands on the form)."""
+    if request.method != "POST" or not form.is_valid():
+        return False
+    return submit(form, lambda: call() or True) is not None
 
 
 def _outline_url(course: Course, anchor: str = "") -> str:
@@ -270,10 +278,9 @@ def module_admin_delete(request: HttpRequest, module_id: int) -> HttpResponse:
     module = _module(request, module_id)
     course = module.course
     form = ConfirmForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        if submit(form, lambda: services.module_delete(actor=request.user, module=module) or True):
-            messages.success(request, _("Deleted the module “%(title)s”.") % {"title": module.title})
-            return redirect(_outline_url(course))
+    if _confirmed(request, form, lambda: services.module_delete(actor=request.user, module=module)):
+        messages.success(request, _("Deleted the module “%(title)s”.") % {"title": module.title})
+        return redirect(_outline_url(course))
     context = {
         "form": form,
         "course": course,
@@ -291,7 +298,7 @@ def _move(request: HttpRequest, call: Any, course: Course, anchor: str) -> HttpR
         if submit(form, lambda: call(direction)) is None:
             for errors in form.errors.values():
                 for error in errors:
-                    messages.error(request, error)
+                    messages.error(request, str(error))
     else:
         messages.error(request, _("Move a lesson or module up or down."))
     return redirect(_outline_url(course, anchor))
@@ -329,7 +336,9 @@ def _lesson(request: HttpRequest, lesson_id: int, *, edit: bool = True) -> Lesso
 @domain_errors_as_http
 def lesson_admin_new(request: HttpRequest, module_id: int) -> HttpResponse:
     module = _module(request, module_id)
-    form = LessonForm(request.POST or None, request.FILES or None, initial={"estimated_minutes": 10})
+    form = LessonForm(
+        request.POST or None, request.FILES or None, initial={"estimated_minutes": 10}
+    )
     if request.method == "POST" and form.is_valid():
         arguments = form.service_arguments()
         lesson = submit(
@@ -401,10 +410,9 @@ def lesson_admin_delete(request: HttpRequest, lesson_id: int) -> HttpResponse:
     lesson = _lesson(request, lesson_id)
     course = lesson.course
     form = ConfirmForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        if submit(form, lambda: services.lesson_delete(actor=request.user, lesson=lesson) or True):
-            messages.success(request, _("Deleted the lesson “%(title)s”.") % {"title": lesson.title})
-            return redirect(_outline_url(course))
+    if _confirmed(request, form, lambda: services.lesson_delete(actor=request.user, lesson=lesson)):
+        messages.success(request, _("Deleted the lesson “%(title)s”.") % {"title": lesson.title})
+        return redirect(_outline_url(course))
     context = {
         "form": form,
         "course": course,
@@ -451,7 +459,7 @@ def lesson_admin_preview(request: HttpRequest, lesson_id: int) -> HttpResponse:
 @login_required
 @require_safe
 @domain_errors_as_http
-def lesson_admin_video(request: HttpRequest, lesson_id: int) -> FileResponse:
+def lesson_admin_video(request: HttpRequest, lesson_id: int) -> Any:
     """The lesson's uploaded video, for the officers' pages (the preview)."""
     lesson = _lesson(request, lesson_id, edit=False)
     if not lesson.video_file:
@@ -474,9 +482,7 @@ def attachment_admin_add(request: HttpRequest, lesson_id: int) -> HttpResponse:
             ),
         )
         if attachment is not None:
-            messages.success(
-                request, _("Attached “%(title)s”.") % {"title": attachment.title}
-            )
+            messages.success(request, _("Attached “%(title)s”.") % {"title": attachment.title})
             return redirect(
                 reverse("learning:lesson_admin_edit", args=[lesson.pk]) + "#attachments"
             )
@@ -499,10 +505,10 @@ def attachment_admin_remove(request: HttpRequest, attachment_id: int) -> HttpRes
 @login_required
 @require_safe
 @domain_errors_as_http
-def attachment_admin_file(request: HttpRequest, attachment_id: int) -> FileResponse:
+def attachment_admin_file(request: HttpRequest, attachment_id: int) -> Any:
     _require_pages(request.user)
     attachment = selectors.attachment_admin_get(actor=request.user, attachment_id=attachment_id)
-    name = attachment.file.name.rsplit("/", 1)[-1]
+    name = (attachment.file.name or "").rsplit("/", 1)[-1]
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=name)
 
 
@@ -609,12 +615,11 @@ def question_admin_delete(request: HttpRequest, question_id: int) -> HttpRespons
     question = _question(request, question_id)
     course = question.quiz.course
     form = ConfirmForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        if submit(
-            form, lambda: services.question_delete(actor=request.user, question=question) or True
-        ):
-            messages.success(request, _("Deleted the question."))
-            return redirect(reverse("learning:quiz_admin", args=[course.code]) + "#questions")
+    if _confirmed(
+        request, form, lambda: services.question_delete(actor=request.user, question=question)
+    ):
+        messages.success(request, _("Deleted the question."))
+        return redirect(reverse("learning:quiz_admin", args=[course.code]) + "#questions")
     context = {
         "form": form,
         "course": course,
@@ -658,9 +663,7 @@ urlpatterns: list[URLPattern] = [
         "learning/modules/<int:module_id>/delete", module_admin_delete, name="module_admin_delete"
     ),
     path("learning/modules/<int:module_id>/move", module_admin_move, name="module_admin_move"),
-    path(
-        "learning/modules/<int:module_id>/lessons/new", lesson_admin_new, name="lesson_admin_new"
-    ),
+    path("learning/modules/<int:module_id>/lessons/new", lesson_admin_new, name="lesson_admin_new"),
     path("learning/lessons/<int:lesson_id>/edit", lesson_admin_edit, name="lesson_admin_edit"),
     path(
         "learning/lessons/<int:lesson_id>/delete", lesson_admin_delete, name="lesson_admin_delete"
