@@ -66,7 +66,10 @@ class CourseFilterForm(PageForm):
 def _competency_choices(competencies: Sequence[Competency]) -> list[tuple[str, Any]]:
     """Grouped choices (framework and area → competencies): the checkbox widget shows each
     group under its heading."""
-    labels = dict(Framework.choices)
+    labels: dict[str, Any] = {
+        Framework.LEARNER_COMPETENCY.value: _("Circular 02/2025"),
+        Framework.BASIC_SKILLS.value: _("Decision 757/QĐ-BKHCN"),
+    }
     groups: dict[int, tuple[str, list[tuple[str, str]]]] = {}
     for competency in competencies:
         area = competency.area

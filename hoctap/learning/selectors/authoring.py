@@ -216,11 +216,15 @@ def course_owner_choices(*, actor: Any) -> list[Organisation] | None:
 
 
 def competency_choices() -> list[Competency]:
-    """Every competency with its area, in framework / area / position order."""
-    return list(
-        Competency.objects.select_related("area").order_by(
-            "area__framework", "area__position", "area__code", "position", "code"
-        )
+    """Every competency with its area: the learners' framework first, then by area and
+    position."""
+    frameworks = list(Framework.values)
+    rows = Competency.objects.select_related("area").order_by(
+        "area__position", "area__code", "position", "code"
+    )
+    return sorted(
+        rows,
+        key=lambda c: frameworks.index(c.area.framework) if c.area.framework in frameworks else 99,
     )
 
 
