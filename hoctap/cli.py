@@ -5,6 +5,7 @@ hoctap units load-official         the official 34 provinces and 3,321 communes
 hoctap units rebuild-closure       recompute the derived hierarchy tables
 hoctap import KIND FILE            import a CSV/XLSX file (units, organisations, ...)
 hoctap demo [--province 15]        demo data
+hoctap learning load-frameworks    the digital-skills frameworks (reference data)
 hoctap users add USERNAME --role ROLE (--unit CODE | --org CODE)
 hoctap tokens create USERNAME      a new API token
 hoctap migrate, hoctap shell, ...  any other Django command

@@ -151,6 +151,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Only trust X-Forwarded-For when a proxy we run sets it.
 HOCTAP_TRUST_X_FORWARDED_FOR = os.environ.get("HOCTAP_TRUST_X_FORWARDED_FOR", "") == "1"
 HOCTAP_DEMO_PROVINCE = os.environ.get("HOCTAP_DEMO_PROVINCE", "15")
+# Uploads (lesson videos up to 200 MB, attachments, import files): a file larger than this is
+# streamed to a temporary file on disk as it arrives, never held in memory; the rest of a
+# request's body (form fields, e.g. a lesson's HTML) may not pass DATA_UPLOAD_MAX_MEMORY_SIZE.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o640
 # The largest file the import page accepts, in MB (a province's persons as CSV: ~350 MB).
 HOCTAP_IMPORT_MAX_UPLOAD_MB = int(os.environ.get("HOCTAP_IMPORT_MAX_UPLOAD_MB", "500"))
 

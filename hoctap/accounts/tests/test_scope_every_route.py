@@ -43,6 +43,7 @@ from hoctap.learning.models import Certificate
 from hoctap.learning.tests import certmgmt_data
 from hoctap.learning.tests.classes_helpers import build_foreign_class
 from hoctap.learning.tests.conftest import build_course
+from hoctap.learning.models import Choice, Course, CourseModule, Lesson, LessonAttachment, Question
 from hoctap.registry.models import (
     Clan,
     Household,
@@ -136,6 +137,7 @@ def foreign_values(world: World) -> dict[str, list[str]]:
         person_id=world.person_b2.pk,
     )
     foreign_class = build_foreign_class(world, build_course(code="KNS-LOP-B"))  # learning: classes
+    course = authoring_course_b()  # a draft course of commune B's organisation, and its parts
     return {
         "code": [
             world.village_b.code,
@@ -146,8 +148,12 @@ def foreign_values(world: World) -> dict[str, list[str]]:
             world.clan_b.code,
             group_b.organisation.code,
             foreign_class.code,
+            course.code,
         ],
         "member_id": [str(group_member_b.pk)],
+        "module_id": [str(course.modules.get().pk)],
+        "attachment_id": [str(course.lessons.get().attachments.get().pk)],
+        "question_id": [str(course.quiz.questions.get().pk)],
         "national_id": [world.person_b.national_id, world.person_b2.national_id],
         "membership_id": [str(world.membership_b.pk)],
         "person_id": [str(world.person_b.pk), str(world.person_b2.pk)],
@@ -168,7 +174,10 @@ def foreign_values(world: World) -> dict[str, list[str]]:
             str(world.membership_b.pk),
         ],
         "content_type_id": [str(ContentType.objects.get_for_model(AdminUnit).pk)],
-        "lesson_id": [str(learning["draft_lesson"].pk), str(learning["lesson"].pk)],
+        "lesson_id": [
+            str(course.lessons.get().pk),
+            str(learning["draft_lesson"].pk),
+        ],
         "attempt_id": [str(learning["attempt"].pk)],
         "certificate_id": [str(certmgmt_data.foreign_certificate(world).pk)],
         "certificate_batch_id": [str(certmgmt_data.foreign_certificate_batch(world).pk)],
@@ -204,6 +213,28 @@ def learning_records(world: World) -> dict[str, Any]:
         progress.lesson_complete(actor=account.user, lesson_id=lesson.pk)
     attempt = quizzes.attempt_start(actor=account.user, quiz=course.quiz)
     return {"draft_lesson": draft_lesson, "lesson": lessons[0], "attempt": attempt}
+def authoring_course_b() -> Any:
+    """A draft course owned by commune B's organisation HKH-B, with a module, a lesson with an
+    attachment, and a quiz with a question (titles carry the marker "Zeta")."""
+    from hoctap.learning.services import catalogue
+
+    course = catalogue.course_create(
+        actor=SYSTEM, code="KNS-ZETA-B", title="Khóa học Zeta", owner_code="HKH-B"
+    )
+    module = catalogue.module_create(actor=SYSTEM, course=course, title="Chương Zeta")
+    lesson = catalogue.lesson_create(actor=SYSTEM, module=module, title="Bài Zeta")
+    catalogue.attachment_add(
+        actor=SYSTEM, lesson=lesson, title="Tệp Zeta", file=ContentFile(b"x", name="zeta.txt")
+    )
+    quiz = catalogue.quiz_set(actor=SYSTEM, course=course, title="Kiểm tra Zeta")
+    catalogue.question_create(
+        actor=SYSTEM,
+        quiz=quiz,
+        kind="true_false",
+        text="Câu hỏi Zeta?",
+        choices=catalogue.true_false_choices(true_is_correct=True),
+    )
+    return course
 
 
 def markers(world: World) -> list[str]:
@@ -279,6 +310,17 @@ def foreign_snapshot(world: World) -> dict[str, Any]:
             .order_by("pk")
             .values()
         ),
+        "courses": [
+            list(model.objects.filter(**{path: orgs}).order_by("pk").values())
+            for model, path in (
+                (Course, "owner__in"),
+                (CourseModule, "course__owner__in"),
+                (Lesson, "course__owner__in"),
+                (LessonAttachment, "lesson__course__owner__in"),
+                (Question, "quiz__course__owner__in"),
+                (Choice, "question__quiz__course__owner__in"),
+            )
+        ],
         "audit": AuditEntry.objects.filter(Q(unit_id__in=units) | Q(organisation__in=orgs))
         .order_by("pk")
         .count(),

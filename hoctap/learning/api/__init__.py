@@ -3,6 +3,7 @@
 from ninja import Router
 
 from hoctap.learning.api import (
+    authoring,
     certificates,
     classes,
     completions,
@@ -14,5 +15,15 @@ from hoctap.learning.api import (
 )
 
 router = Router()
-for area in (courses, progress, completions, certificates, classes, groups, learners, reports):
+for area in (
+    courses,
+    authoring,
+    progress,
+    completions,
+    certificates,
+    classes,
+    groups,
+    learners,
+    reports,
+):
     router.add_router("", area.router)

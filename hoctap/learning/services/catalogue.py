@@ -505,6 +505,110 @@ def lesson_delete(*, actor: Any, lesson: Lesson) -> None:
     renumber_lessons(course)
 
 
+DIRECTIONS = ("up", "down")
+
+
+def _lock_course(course: Course) -> None:
+    """Serialise changes of one course's order (two officers moving lessons at once)."""
+    Course.objects.select_for_update().filter(pk=course.pk).first()
+
+
+def _swap_positions(model: Any, first_id: int, second_id: int) -> None:
+    """Exchange the positions of two rows of the same parent, in three steps (positions are
+    unique at every moment; 0 is never a real position)."""
+    a, b = (
+        model.objects.filter(pk__in=[first_id, second_id])
+        .order_by("pk")
+        .values_list("pk", "position")
+    )
+    model.objects.filter(pk=a[0]).update(position=0)
+    model.objects.filter(pk=b[0]).update(position=a[1])
+    model.objects.filter(pk=a[0]).update(position=b[1])
+
+
+def _check_direction(direction: str) -> None:
+    if direction not in DIRECTIONS:
+        raise InvalidInput({"direction": _("Move a lesson or module up or down.")})
+
+
+@transaction.atomic
+def lesson_move(*, actor: Any, lesson: Lesson, direction: str) -> Lesson:
+    """Move a lesson one place up or down in the course: within its module, or, from the top
+    or bottom of its module, to the end of the module before or the start of the module after.
+    The lessons are renumbered (learners' progress stays with the lessons)."""
+    course = lesson.course
+    require_manage_course(actor, course)
+    _check_direction(direction)
+    _lock_course(course)
+    lesson.refresh_from_db(fields=["module", "position", "number"])
+    module = lesson.module
+    before = {"module": module.title, "position": lesson.position, "number": lesson.number}
+    siblings = Lesson.objects.filter(module=module)
+    up = direction == "up"
+    neighbour = (
+        siblings.filter(position__lt=lesson.position).order_by("-position").first()
+        if up
+        else siblings.filter(position__gt=lesson.position).order_by("position").first()
+    )
+    if neighbour is not None:
+        _swap_positions(Lesson, lesson.pk, neighbour.pk)
+    else:
+        modules = CourseModule.objects.filter(course=course)
+        target = (
+            modules.filter(position__lt=module.position).order_by("-position").first()
+            if up
+            else modules.filter(position__gt=module.position).order_by("position").first()
+        )
+        if target is None:
+            raise Conflict(
+                _("This is already the first lesson of the course.")
+                if up
+                else _("This is already the last lesson of the course.")
+            )
+        old_position = lesson.position
+        if up:
+            last = Lesson.objects.filter(module=target).aggregate(m=Max("position"))["m"] or 0
+            Lesson.objects.filter(pk=lesson.pk).update(module=target, position=last + 1)
+        else:
+            # make room at the top of the next module, then move in
+            Lesson.objects.filter(pk=lesson.pk).update(position=0)
+            _shift(Lesson.objects.filter(module=target))
+            Lesson.objects.filter(pk=lesson.pk).update(module=target, position=1)
+        _shift(Lesson.objects.filter(module=module, position__gt=old_position), by=-1)
+    renumber_lessons(course)
+    lesson.refresh_from_db(fields=["module", "position", "number"])
+    after = {"module": lesson.module.title, "position": lesson.position, "number": lesson.number}
+    _audit(actor, "course.lesson_move", lesson, course, diff(before, after))
+    return lesson
+
+
+@transaction.atomic
+def module_move(*, actor: Any, module: CourseModule, direction: str) -> CourseModule:
+    """Move a module (with its lessons) one place up or down; the lessons are renumbered."""
+    course = module.course
+    require_manage_course(actor, course)
+    _check_direction(direction)
+    _lock_course(course)
+    module.refresh_from_db(fields=["position"])
+    modules = CourseModule.objects.filter(course=course)
+    up = direction == "up"
+    neighbour = (
+        modules.filter(position__lt=module.position).order_by("-position").first()
+        if up
+        else modules.filter(position__gt=module.position).order_by("position").first()
+    )
+    if neighbour is None:
+        raise Conflict(
+            _("This is already the first module.") if up else _("This is already the last module.")
+        )
+    before = module.position
+    _swap_positions(CourseModule, module.pk, neighbour.pk)
+    renumber_lessons(course)
+    module.refresh_from_db(fields=["position"])
+    _audit(actor, "course.module_move", module, course, {"position": [before, module.position]})
+    return module
+
+
 @transaction.atomic
 def attachment_add(*, actor: Any, lesson: Lesson, title: str, file: File[Any]) -> LessonAttachment:
     require_manage_course(actor, lesson.course)
