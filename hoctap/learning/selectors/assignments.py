@@ -30,6 +30,11 @@ def assignable_course_get(*, code: str) -> Course:
     return course
 
 
+def enrolment_courses() -> QuerySet[Course]:
+    """The courses a list of enrolments may be filtered by: published or archived."""
+    return Course.objects.exclude(status=CourseStatus.DRAFT).order_by("code")
+
+
 def enrolment_list(
     *,
     actor: Any,
@@ -38,6 +43,7 @@ def enrolment_list(
     within_unit_code: str | None = None,
     status: str | None = None,
     q: str | None = None,
+    person_id: int | None = None,
 ) -> QuerySet[Enrolment]:
     """Enrolments of the persons in the actor's `learning.view_record` scope, and the actor's
     own (a learner sees theirs), newest first."""
@@ -56,6 +62,8 @@ def enrolment_list(
         enrolments = enrolments.filter(status=status)
     if q and q.strip():
         enrolments = enrolments.filter(person_search_q(q))
+    if person_id is not None:
+        enrolments = enrolments.filter(person_id=person_id)
     return enrolments.select_related("person__village", "course", "organisation").order_by(
         "-enrolled_at", "-id"
     )

@@ -69,13 +69,15 @@ def member_of_q(organisation_code: str, position: str = "", person: str = "perso
 
 
 def person_search_q(q: str, person: str = "person") -> Q:
-    """A name (the start of any word, diacritics ignored) or the start of an ID number."""
+    """A name (the start of any word, diacritics ignored) or the start of an ID number
+    (`person`: the path to the person; "" for persons themselves)."""
+    path = f"{person}__" if person else ""
     text = "".join(q.split())
     if text.isdigit():
-        return Q(**{f"{person}__national_id__startswith": text})
+        return Q(**{f"{path}national_id__startswith": text})
     term = fold(q)
-    return Q(**{f"{person}__search_name__startswith": term}) | Q(
-        **{f"{person}__search_name__contains": f" {term}"}
+    return Q(**{f"{path}search_name__startswith": term}) | Q(
+        **{f"{path}search_name__contains": f" {term}"}
     )
 
 
@@ -174,6 +176,22 @@ def account_candidate_get(*, actor: Any, person_id: int) -> Person:
     return person
 
 
+def assignable_person_get(*, actor: Any, national_id: str) -> Person:
+    """A person in the actor's `learning.manage_learner` scope by ID number (typed in a form's
+    body, never in a URL); NotFound for anyone else."""
+    number = "".join((national_id or "").split())
+    person = (
+        Person.objects.filter(person_scope_q(actor, Perm.MANAGE_LEARNERS, ""), national_id=number)
+        .select_related("village")
+        .first()
+        if number
+        else None
+    )
+    if person is None:
+        raise NotFound(_("No person with this ID number is in your scope."))
+    return person
+
+
 def person_account(*, actor: Any, person_id: int) -> tuple[bool, LearnerAccount | None]:
     """For a register page: whether the actor may see the person's learning records, and the
     person's account (None when they have none, or the actor may not see it)."""
@@ -183,10 +201,13 @@ def person_account(*, actor: Any, person_id: int) -> tuple[bool, LearnerAccount 
     return True, account
 
 
-def learner_organisations(*, actor: Any) -> QuerySet[Organisation]:
-    """Active organisations in the actor's `learning.manage_learner` scope (what a bulk
-    creation or an assignment may name)."""
-    scope = scope_for(actor, Perm.MANAGE_LEARNERS)
+def learner_organisations(
+    *, actor: Any, permission: str = Perm.MANAGE_LEARNERS
+) -> QuerySet[Organisation]:
+    """Active organisations in the actor's scope of `permission`: what a bulk creation or an
+    assignment may name (`learning.manage_learner`), what a list may be filtered by
+    (`learning.view_record`)."""
+    scope = scope_for(actor, permission)
     return (
         Organisation.objects.filter(scope.organisations_q("id", "unit_id"), is_active=True)
         .select_related("unit")

@@ -138,7 +138,9 @@ def test_one_audit_entry_per_chunk_and_one_for_the_batch(
 ) -> None:
     monkeypatch.setattr(account_batches, "CHUNK", 2)
     batch = run(SYSTEM, teachers.province_org.code)
-    entries = AuditEntry.objects.filter(target_id=str(batch.pk), target_type="learning.accountbatch")
+    entries = AuditEntry.objects.filter(
+        target_id=str(batch.pk), target_type="learning.accountbatch"
+    )
     actions = list(entries.order_by("pk").values_list("action", flat=True))
     assert actions == [
         "account_batch.request",
@@ -149,7 +151,8 @@ def test_one_audit_entry_per_chunk_and_one_for_the_batch(
     finish = entries.get(action="account_batch.finish")
     assert finish.changes["created"] == 3
     assert finish.changes["organisation"] == teachers.province_org.code
-    assert finish.actor is None and finish.actor_label == "system"
+    assert finish.actor is None
+    assert finish.actor_label == "system"
 
 
 def test_a_second_run_changes_nothing(teachers: World) -> None:
