@@ -36,6 +36,8 @@ from hoctap.geo import services as geo
 from hoctap.geo.models import AdminUnit, Organisation, UnitClosure, UnitSuccession
 from hoctap.imports import services as imports
 from hoctap.imports.models import ImportJob
+from hoctap.learning.models import AccountBatch, Enrolment, LearnerAccount
+from hoctap.learning.services.account_batches import account_batch_request, account_batch_run
 from hoctap.registry.models import (
     Clan,
     Household,
@@ -106,6 +108,13 @@ def foreign_values(world: World) -> dict[str, list[str]]:
     )
     job = imports.import_validate(actor=world.officer_b, job=job)  # one that could be confirmed
     assert job.status == "validated"
+    # learner accounts: commune B's officer creates them for org B's members (person_b)
+    batch = account_batch_request(
+        actor=world.officer_b, organisation_code=world.org_b.code, queue=False
+    )
+    batch = account_batch_run(batch_id=batch.pk)
+    assert batch.created_count == 1
+    learner_account = LearnerAccount.objects.get(person=world.person_b)
     return {
         "code": [
             world.village_b.code,
@@ -123,6 +132,8 @@ def foreign_values(world: World) -> dict[str, list[str]]:
         "entry_id": [str(entry.pk)],
         "token_id": [str(token.pk)],
         "job_id": [str(job.pk)],
+        "account_id": [str(learner_account.pk)],
+        "batch_id": [str(batch.pk)],
         "id": [str(world.officer_b.pk)],
         "object_id": [
             str(world.village_b.pk),
@@ -195,6 +206,20 @@ def foreign_snapshot(world: World) -> dict[str, Any]:
             .values()
         ),
         "imports": list(ImportJob.objects.filter(actor__in=users).order_by("pk").values()),
+        "learner_accounts": list(
+            LearnerAccount.objects.filter(person__village_id__in=units).order_by("pk").values()
+        ),
+        "learner_passwords": list(
+            User.objects.filter(learner_account__person__village_id__in=units)
+            .order_by("pk")
+            .values("pk", "password")
+        ),
+        "account_batches": list(
+            AccountBatch.objects.filter(organisation__in=orgs).order_by("pk").values()
+        ),
+        "enrolments": list(
+            Enrolment.objects.filter(person__village_id__in=units).order_by("pk").values()
+        ),
         "audit": AuditEntry.objects.filter(Q(unit_id__in=units) | Q(organisation__in=orgs))
         .order_by("pk")
         .count(),

@@ -5,8 +5,6 @@ ID numbers are masked; persons are named by their internal id (`person_id`). A t
 password appears once, in the answer to the call that set it. A bulk creation is seen by the
 user who asked for it only."""
 
-from __future__ import annotations
-
 import datetime
 from typing import Any
 

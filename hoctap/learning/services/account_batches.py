@@ -508,8 +508,8 @@ def account_batch_sheet_delete(*, actor: Any, batch: AccountBatch) -> AccountBat
         raise Conflict(_("The account sheet can be deleted when the creation has finished."))
     if not batch.sheet:
         raise Conflict(_("The account sheet has already been deleted."))
-    name, storage = batch.sheet.name, batch.sheet.storage
-    batch.sheet = ""  # type: ignore[assignment]
+    name, storage = batch.sheet.name or "", batch.sheet.storage
+    batch.sheet = ""
     batch.save(update_fields=["sheet", "updated_at"])
     audit_record(
         actor=actor,

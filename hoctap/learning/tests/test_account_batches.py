@@ -204,7 +204,7 @@ def test_a_run_killed_half_way_carries_on_and_the_sheet_holds_every_password(
     for row in rows:
         assert authenticate(None, username=by_name[row[0]].national_id, password=row[5])
     # the sheets of the earlier chunks were replaced, not left behind
-    assert sheet_files() - files == {batch.sheet.name.split("/")[-1]}
+    assert sheet_files() - files == {str(batch.sheet.name).split("/")[-1]}
 
 
 def test_a_crashed_run_is_failed_and_keeps_what_it_committed(
@@ -240,7 +240,7 @@ def test_a_crashed_run_is_failed_and_keeps_what_it_committed(
     assert len(rows) == 1
     assert authenticate(None, username=world.person_a.national_id, password=rows[0][5])
     # only the committed sheet is kept: the second chunk's was removed with its rollback
-    assert sheet_files() - files == {batch.sheet.name.split("/")[-1]}
+    assert sheet_files() - files == {str(batch.sheet.name).split("/")[-1]}
 
     monkeypatch.setattr(account_batches, "audit_record", audit)
     again = account_batch_run(batch_id=batch.pk)
@@ -349,7 +349,7 @@ def test_deleting_the_sheet_removes_the_file_and_is_audited(
 ) -> None:
     world = teachers
     batch = run(world.officer_a, world.org_a.code)
-    name, storage = batch.sheet.name, batch.sheet.storage
+    name, storage = str(batch.sheet.name), batch.sheet.storage
     assert storage.exists(name)
     with django_capture_on_commit_callbacks(execute=True):
         account_batch_sheet_delete(actor=world.officer_a, batch=batch)

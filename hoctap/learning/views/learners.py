@@ -9,7 +9,7 @@ asked only.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,6 +22,7 @@ from django.http import (
     JsonResponse,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import translation
@@ -52,6 +53,7 @@ from hoctap.learning.services import account_batches, assignments, enrolment_exp
 from hoctap.learning.services import learners as services
 
 ENROLMENTS_SHOWN = 50
+R = TypeVar("R", bound=HttpResponseBase)
 IN_PROGRESS = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
@@ -72,7 +74,7 @@ def _organisations(user: Any, permission: str = Perm.MANAGE_LEARNERS) -> list[An
     return None if len(organisations) > ORGANISATIONS_LISTED else organisations
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
+def _no_store(response: R) -> R:
     """A page that shows a password: not kept by the browser or any cache."""
     response["Cache-Control"] = "no-store"
     return response
@@ -295,7 +297,7 @@ def account_batch_progress(request: HttpRequest, batch_id: int) -> JsonResponse:
     )
 
 
-def _sheet(request: HttpRequest, batch_id: int, fmt: str) -> HttpResponse:
+def _sheet(request: HttpRequest, batch_id: int, fmt: str) -> HttpResponseBase:
     try:
         batch = selectors.account_batch_get(actor=request.user, batch_id=batch_id)
         sheet = account_batches.account_batch_sheet_open(actor=request.user, batch=batch, fmt=fmt)
@@ -312,13 +314,13 @@ def _sheet(request: HttpRequest, batch_id: int, fmt: str) -> HttpResponse:
 
 @login_required
 @require_safe
-def account_batch_sheet_csv(request: HttpRequest, batch_id: int) -> HttpResponse:
+def account_batch_sheet_csv(request: HttpRequest, batch_id: int) -> HttpResponseBase:
     return _sheet(request, batch_id, "csv")
 
 
 @login_required
 @require_safe
-def account_batch_sheet_xlsx(request: HttpRequest, batch_id: int) -> HttpResponse:
+def account_batch_sheet_xlsx(request: HttpRequest, batch_id: int) -> HttpResponseBase:
     return _sheet(request, batch_id, "xlsx")
 
 
