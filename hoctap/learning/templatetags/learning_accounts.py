@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from hoctap.learning.selectors.learners import can_manage_learner, person_account
-from hoctap.registry.models import Person, PersonStatus
+from hoctap.registry.models import Person, PersonStatus, Position
 
 register = template.Library()
 
@@ -26,3 +27,11 @@ def learner_account_box(context: template.Context, person: Person) -> dict[str, 
         "can_manage": visible and can_manage_learner(user, person.pk),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def position_label(value: str) -> str:
+    """The label of a membership position ("teacher" → "Teacher"), "every position" for ""."""
+    if not value:
+        return str(_("every position"))
+    return str(dict(Position.choices).get(value, value))

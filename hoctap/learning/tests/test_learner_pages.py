@@ -269,6 +269,7 @@ def test_bulk_creation_from_the_form_to_the_sheet(teachers: World) -> None:
     assert (batch.status, batch.created_count) == (JobStatus.DONE, 2)
     page = text(client.get(response["Location"]))
     assert 'data-count="created">2<' in page
+    assert "Teacher" in page
     assert "data-progress-url" not in page
     progress = client.get(reverse("learning:account_batch_progress", args=[batch.pk])).json()
     assert progress["finished"] is True
@@ -326,6 +327,7 @@ def test_a_batch_in_progress_shows_its_progress(teachers: World) -> None:
     assert other.get(reverse("learning:account_batch_detail", args=[batch.pk])).status_code == 404
     listed = text(client.get(reverse("learning:account_batch_list")))
     assert world.org_a.name in listed
+    assert "every position" in listed
     assert world.org_a.name not in text(other.get(reverse("learning:account_batch_list")))
 
 
@@ -463,3 +465,21 @@ def test_the_enrolment_list_and_its_audited_exports(learning: LearningWorld) -> 
     assert [e.changes["rows"] for e in exports] == [1, 2]
     assert exports[0].changes["filters"] == ["q=zeta"]
     assert signed_in(learning.learner).get(url).status_code == 403
+
+
+def test_the_enrolment_list_reads_a_fixed_number_of_queries(
+    learning: LearningWorld, django_assert_max_num_queries: Any
+) -> None:
+    world = learning.world
+    from hoctap.learning.services import assignments
+
+    assignments.course_assign_person(actor=SYSTEM, course=learning.course, person=world.person_a)
+    client = signed_in(world.viewer)
+    url = reverse("learning:enrolment_list")
+    client.get(url)
+    with django_assert_max_num_queries(15) as few:
+        client.get(url)
+    for person in (world.person_a2, world.person_b, world.person_b2):
+        assignments.course_assign_person(actor=SYSTEM, course=learning.course, person=person)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert world.person_b2.full_name in text(client.get(url))
