@@ -65,7 +65,9 @@ class _WithOrganisations(PageForm):
     organisation_required = False
     organisation_label: Any = _("Organisation")
 
-    def __init__(self, *args: Any, organisations: list[Organisation] | None = None, **kw: Any):
+    def __init__(
+        self, *args: Any, organisations: list[Organisation] | None = None, **kw: Any
+    ) -> None:
         super().__init__(*args, **kw)
         field = organisation_field(
             organisations, required=self.organisation_required, label=self.organisation_label
