@@ -44,6 +44,8 @@ from hoctap.learning.tests import certmgmt_data
 from hoctap.learning.tests.classes_helpers import build_foreign_class
 from hoctap.learning.tests.conftest import build_course
 from hoctap.learning.models import Choice, Course, CourseModule, Lesson, LessonAttachment, Question
+from hoctap.learning.models import AccountBatch, Enrolment, LearnerAccount
+from hoctap.learning.services.account_batches import account_batch_request, account_batch_run
 from hoctap.registry.models import (
     Clan,
     Household,
@@ -138,6 +140,13 @@ def foreign_values(world: World) -> dict[str, list[str]]:
     )
     foreign_class = build_foreign_class(world, build_course(code="KNS-LOP-B"))  # learning: classes
     course = authoring_course_b()  # a draft course of commune B's organisation, and its parts
+    # learner accounts: commune B's officer creates them for org B's members (person_b)
+    batch = account_batch_request(
+        actor=world.officer_b, organisation_code=world.org_b.code, queue=False
+    )
+    batch = account_batch_run(batch_id=batch.pk)
+    assert batch.created_count == 1
+    learner_account = LearnerAccount.objects.get(person=world.person_b)
     return {
         "code": [
             world.village_b.code,
@@ -162,6 +171,8 @@ def foreign_values(world: World) -> dict[str, list[str]]:
         "entry_id": [str(entry.pk)],
         "token_id": [str(token.pk)],
         "job_id": [str(job.pk)],
+        "account_id": [str(learner_account.pk)],
+        "batch_id": [str(batch.pk)],
         "id": [str(world.officer_b.pk)],
         "object_id": [
             str(world.village_b.pk),
@@ -192,7 +203,7 @@ def foreign_values(world: World) -> dict[str, list[str]]:
 
 def learning_records(world: World) -> dict[str, Any]:
     """Commune B's learning: a draft course of its association (invisible outside), and
-    person_b's enrolment and quiz attempt in a province course."""
+    person_b2's enrolment and quiz attempt in a province course."""
     from hoctap.learning.services import catalogue, learners, progress, quizzes
     from hoctap.learning.tests.conftest import build_course
 
@@ -203,8 +214,8 @@ def learning_records(world: World) -> dict[str, Any]:
     draft_lesson = catalogue.lesson_create(actor=SYSTEM, module=module, title="Zeta lesson")
     course = build_course(code="KNS-ZZ")
     account = learners.learner_signup(
-        national_id=world.person_b.national_id,
-        birth_date=world.person_b.birth_date,
+        national_id=world.person_b2.national_id,
+        birth_date=world.person_b2.birth_date,
         password=PASSWORD,
     )
     progress.enrolment_self(actor=account.user, course=course)
@@ -321,6 +332,20 @@ def foreign_snapshot(world: World) -> dict[str, Any]:
                 (Choice, "question__quiz__course__owner__in"),
             )
         ],
+        "learner_accounts": list(
+            LearnerAccount.objects.filter(person__village_id__in=units).order_by("pk").values()
+        ),
+        "learner_passwords": list(
+            User.objects.filter(learner_account__person__village_id__in=units)
+            .order_by("pk")
+            .values("pk", "password")
+        ),
+        "account_batches": list(
+            AccountBatch.objects.filter(organisation__in=orgs).order_by("pk").values()
+        ),
+        "enrolments": list(
+            Enrolment.objects.filter(person__village_id__in=units).order_by("pk").values()
+        ),
         "audit": AuditEntry.objects.filter(Q(unit_id__in=units) | Q(organisation__in=orgs))
         .order_by("pk")
         .count(),

@@ -12,6 +12,7 @@ import datetime
 import secrets
 from typing import Any
 
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -31,16 +32,34 @@ from hoctap.registry.rules import PHONE
 # Temporary passwords an officer hands out: 10 symbols of an alphabet without look-alikes.
 TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 TEMPORARY_LENGTH = 10
+# PBKDF2 iterations of a temporary password created in bulk (ADR 0013, "Creating accounts in
+# bulk"): random, short-lived, changed at first sign-in; Django hashes it again at its full
+# work factor the first time it is checked.
+TEMPORARY_ITERATIONS = 1000
 
 
 def temporary_password() -> str:
     return "".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(TEMPORARY_LENGTH))
 
 
+def temporary_password_hash(password: str) -> str:
+    """The stored form of a temporary password created in bulk: PBKDF2 (the default hasher)
+    at `TEMPORARY_ITERATIONS`, which `check_password` upgrades to the full work factor at the
+    first sign-in (`must_update`). Another configured hasher hashes at its own cost."""
+    hasher = get_hasher("default")
+    if isinstance(hasher, PBKDF2PasswordHasher):
+        return hasher.encode(password, hasher.salt(), iterations=TEMPORARY_ITERATIONS)
+    return hasher.encode(password, hasher.salt())
+
+
+def username_for(person_id: int) -> str:
+    return f"hv{person_id}"
+
+
 def learner_username(person: Person) -> str:
     """The user name of a learner account: never the ID number (user names appear in the
     audit log and user lists, which roles without the personal-data permission read)."""
-    return f"hv{person.pk}"
+    return username_for(person.pk)
 
 
 def _clean_phone(phone: str, *, account: LearnerAccount | None = None) -> str:
