@@ -149,6 +149,9 @@ HOCTAP_TRUST_X_FORWARDED_FOR = os.environ.get("HOCTAP_TRUST_X_FORWARDED_FOR", ""
 HOCTAP_DEMO_PROVINCE = os.environ.get("HOCTAP_DEMO_PROVINCE", "15")
 # The largest file the import page accepts, in MB (a province's persons as CSV: ~350 MB).
 HOCTAP_IMPORT_MAX_UPLOAD_MB = int(os.environ.get("HOCTAP_IMPORT_MAX_UPLOAD_MB", "500"))
+# The address the public reaches the server by (e.g. https://hoctap.laocai.gov.vn), for links
+# that leave the site: the QR code on a certificate PDF. Empty: the address of the request.
+HOCTAP_PUBLIC_URL = os.environ.get("HOCTAP_PUBLIC_URL", "").rstrip("/")
 
 LOGGING = {
     "version": 1,
