@@ -2,8 +2,6 @@
 holding `learning.manage_course` over a course's owner also sees its drafts and archived
 versions. Lesson bodies are not part of the API (the lesson pages show them)."""
 
-from __future__ import annotations
-
 import decimal
 
 from ninja import Query, Router, Schema
