@@ -145,9 +145,7 @@ class AttemptForm(forms.Form):
             if match is None:
                 continue
             values = (
-                self.cleaned_data.get(key)
-                if key in self.fields
-                else self.data.getlist(key)  # type: ignore[attr-defined]
+                self.cleaned_data.get(key) if key in self.fields else self.data.getlist(key)  # type: ignore[attr-defined]
             )
             if isinstance(values, str):
                 values = [values] if values else []

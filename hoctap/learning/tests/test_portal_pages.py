@@ -433,10 +433,10 @@ def test_lesson_media_are_served_to_the_enrolled_and_the_course_editors(
     progress.enrolment_self(actor=learning.learner, course=learning.course)
     got = learner.get(video)
     assert got.status_code == 200
-    assert b"".join(got.streaming_content) == b"FAKE-MP4"
+    assert b"".join(got.streaming_content) == b"FAKE-MP4"  # type: ignore[attr-defined]
     got = learner.get(attachment)
     assert got.status_code == 200
-    assert b"".join(got.streaming_content) == b"PDF!"
+    assert b"".join(got.streaming_content) == b"PDF!"  # type: ignore[attr-defined]
     assert "attachment" in got["Content-Disposition"]
     page = learner.get(reverse("learning:lesson", args=[lesson.pk])).content.decode()
     assert f'src="{video}"' in page
@@ -605,9 +605,12 @@ def test_another_learners_certificate_pdf_does_not_exist(learning: LearningWorld
     url = reverse("learning:certificate_pdf", args=[certificate.code])
     assert other.get(url).status_code == 404
     assert client_for(learning.world.secretariat).get(url).status_code == 302  # no account
-    assert learner_client(learning).get(
-        reverse("learning:certificate_pdf", args=["0000-0000-0000"])
-    ).status_code == 404
+    assert (
+        learner_client(learning)
+        .get(reverse("learning:certificate_pdf", args=["0000-0000-0000"]))
+        .status_code
+        == 404
+    )
 
 
 def test_a_revoked_certificate_pdf_is_not_served(learning: LearningWorld) -> None:
@@ -625,9 +628,9 @@ def test_a_revoked_certificate_pdf_is_not_served(learning: LearningWorld) -> Non
 
 def test_course_and_catalogue_need_a_learner(learning: LearningWorld) -> None:
     for name, args in (("catalogue", []), ("course", [learning.course.code])):
-        assert client_for(learning.world.officer_a).get(
-            reverse(f"learning:{name}", args=args)
-        )["Location"] == reverse("learning:no_learner_account")
+        assert client_for(learning.world.officer_a).get(reverse(f"learning:{name}", args=args))[
+            "Location"
+        ] == reverse("learning:no_learner_account")
 
 
 def test_a_course_model_is_untouched_by_reading_pages(learning: LearningWorld) -> None:

@@ -164,7 +164,8 @@ def test_the_pdf_holds_the_name_course_code_and_verify_address(learning: Learnin
         for font in page["/Resources"]["/Font"].values()  # type: ignore[index]
     }
     # the shipped font (named by the @font-face rule), not one of the server's fonts
-    assert fonts and all("Hoctap-Sans" in f for f in fonts), fonts
+    assert fonts
+    assert all("Hoctap-Sans" in f for f in fonts), fonts
 
 
 @pytest.mark.django_db
@@ -202,4 +203,5 @@ def test_the_learners_pdf_points_at_this_servers_verify_page(learning: LearningW
     text, links = pdf_text_and_links(response.content)
     expected = f"http://testserver/verify/{certificate.code}"
     assert expected in text
-    assert links and set(links) == {expected}
+    assert links
+    assert set(links) == {expected}

@@ -21,9 +21,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from hoctap.core.errors import Conflict
+from hoctap.core.errors import Conflict, NotFound
 from hoctap.core.forms import submit
-from hoctap.core.views import domain_errors_as_http
 from hoctap.learning.certificate_pdf import absolute_verify_url, certificate_pdf
 from hoctap.learning.forms.portal import (
     AttemptForm,
@@ -278,10 +277,12 @@ def lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
 
 @login_required
 @require_safe
-@domain_errors_as_http
-def lesson_video(request: HttpRequest, lesson_id: int) -> HttpResponse:
+def lesson_video(request: HttpRequest, lesson_id: int) -> FileResponse:
     """The uploaded video of a lesson, for those enrolled (or who may edit the course)."""
-    lesson = progress_selectors.lesson_media_get(actor=request.user, lesson_id=lesson_id)
+    try:
+        lesson = progress_selectors.lesson_media_get(actor=request.user, lesson_id=lesson_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
     if not lesson.video_file:
         raise Http404(_("Not found."))
     return FileResponse(lesson.video_file.open("rb"))
@@ -289,11 +290,13 @@ def lesson_video(request: HttpRequest, lesson_id: int) -> HttpResponse:
 
 @login_required
 @require_safe
-@domain_errors_as_http
-def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
+def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
     """A lesson's attachment, for those enrolled (or who may edit the course)."""
-    item = progress_selectors.attachment_get(actor=request.user, attachment_id=attachment_id)
-    name = item.file.name.rsplit("/", 1)[-1]
+    try:
+        item = progress_selectors.attachment_get(actor=request.user, attachment_id=attachment_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    name = (item.file.name or "").rsplit("/", 1)[-1]
     return FileResponse(item.file.open("rb"), as_attachment=True, filename=name)
 
 
@@ -318,9 +321,7 @@ def quiz(request: HttpRequest, code: str) -> HttpResponse:
         else:
             return redirect("learning:attempt", attempt_id=attempt.pk)
     attempts = (
-        progress_selectors.learner_attempts(enrolment=enrolment, quiz=the_quiz)
-        if enrolment
-        else []
+        progress_selectors.learner_attempts(enrolment=enrolment, quiz=the_quiz) if enrolment else []
     )
     used = len(attempts)
     left = None if the_quiz.max_attempts == 0 else max(0, the_quiz.max_attempts - used)
@@ -336,8 +337,7 @@ def quiz(request: HttpRequest, code: str) -> HttpResponse:
             "attempts_left": left,
             "open_attempt": open_attempt,
             "question_count": the_quiz.questions.count(),
-            "lessons_done": enrolment is not None
-            and enrolment.lessons_done >= course.lesson_count,
+            "lessons_done": enrolment is not None and enrolment.lessons_done >= course.lesson_count,
             "error": error,
         },
         status=409 if error else 200,
