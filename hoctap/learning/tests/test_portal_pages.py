@@ -639,3 +639,34 @@ def test_a_course_model_is_untouched_by_reading_pages(learning: LearningWorld) -
     client.get(reverse("learning:catalogue"))
     client.get(reverse("learning:course", args=[learning.course.code]))
     assert list(Course.objects.values()) == before
+
+
+def test_an_attempt_whose_time_ran_out_offers_a_new_one(learning: LearningWorld) -> None:
+    catalogue.quiz_set(
+        actor=SYSTEM,
+        course=learning.course,
+        title=learning.quiz.title,
+        pass_mark_percent=100,
+        time_limit_minutes=5,
+    )
+    enrol_and_finish_lessons(learning)
+    attempt = quizzes.attempt_start(actor=learning.learner, quiz=learning.quiz)
+    QuizAttempt.objects.filter(pk=attempt.pk).update(
+        deadline=attempt.started_at - datetime.timedelta(minutes=1)
+    )
+    client = learner_client(learning)
+    late = client.get(reverse("learning:attempt", args=[attempt.pk]))
+    assert late.status_code == 409
+    assert 'id="refused"' in late.content.decode()
+    data = {f"question_{q}": [str(c) for c in cs] for q, cs in correct_answers(attempt).items()}
+    client.post(reverse("learning:attempt", args=[attempt.pk]), data)
+    assert not AttemptAnswer.objects.exists()
+    quiz_url = reverse("learning:quiz", args=[learning.course.code])
+    page = client.get(quiz_url).content.decode()
+    assert 'id="continue-attempt"' not in page
+    assert 'id="start"' in page
+    started = client.post(quiz_url)
+    assert started.status_code == 302
+    attempt.refresh_from_db()
+    assert attempt.status == "expired"
+    assert QuizAttempt.objects.filter(status="in_progress").count() == 1

@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -31,7 +32,12 @@ from hoctap.learning.forms.portal import (
     PasswordChangeForm,
     SignupForm,
 )
-from hoctap.learning.models import AttemptStatus, CertificateStatus, EnrolmentStatus
+from hoctap.learning.models import (
+    AttemptStatus,
+    CertificateStatus,
+    EnrolmentStatus,
+    QuizAttempt,
+)
 from hoctap.learning.selectors import catalogue as catalogue_selectors
 from hoctap.learning.selectors import progress as progress_selectors
 from hoctap.learning.selectors.scope import learner_account_of
@@ -219,12 +225,15 @@ def course_enrol(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("learning:course", code=course.code)
 
 
-def _refused(request: HttpRequest, message: str, back: str, status: int = 409) -> HttpResponse:
+def _refused(
+    request: HttpRequest, message: str, back: str, *, back_label: str | None = None
+) -> HttpResponse:
+    """A refusal the learner can act on (409): why, and the way back."""
     return render(
         request,
         "learning/portal/refused.html",
-        {"message": message, "back": back},
-        status=status,
+        {"message": message, "back": back, "back_label": back_label},
+        status=409,
     )
 
 
@@ -325,7 +334,10 @@ def quiz(request: HttpRequest, code: str) -> HttpResponse:
     )
     used = len(attempts)
     left = None if the_quiz.max_attempts == 0 else max(0, the_quiz.max_attempts - used)
-    open_attempt = next((a for a in attempts if a.status == AttemptStatus.IN_PROGRESS), None)
+    # an open attempt whose time ran out is closed when the next one starts: offer to start
+    open_attempt = next(
+        (a for a in attempts if a.status == AttemptStatus.IN_PROGRESS and not _late(a)), None
+    )
     return render(
         request,
         "learning/portal/quiz.html",
@@ -344,6 +356,11 @@ def quiz(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _late(attempt: QuizAttempt) -> bool:
+    """Whether an open attempt's time ran out (its answers would be refused)."""
+    return attempt.deadline is not None and timezone.now() > attempt.deadline + quiz_services.GRACE
+
+
 @learner_required
 @require_http_methods(["GET", "POST"])
 def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
@@ -352,6 +369,13 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
     the_attempt = progress_selectors.attempt_get(actor=request.user, attempt_id=attempt_id)
     if the_attempt.status != AttemptStatus.IN_PROGRESS:
         return redirect("learning:attempt_result", attempt_id=the_attempt.pk)
+    if _late(the_attempt):
+        return _refused(
+            request,
+            _("The time for this attempt ran out; it counts as not passed."),
+            reverse("learning:quiz", kwargs={"code": the_attempt.quiz.course.code}),
+            back_label=_("Back to the quiz"),
+        )
     questions = progress_selectors.attempt_questions(attempt=the_attempt)
     form = AttemptForm(request.POST or None, questions=questions)
     if request.method == "POST" and form.is_valid():
