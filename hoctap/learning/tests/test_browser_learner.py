@@ -11,6 +11,7 @@ it passes in Vietnamese (the default language) as in English.
 
 from __future__ import annotations
 
+import importlib
 import io
 import re
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from urllib.parse import urlparse
 
 import pypdf
 import pytest
+from django.apps import apps
 from django.db import connections
 from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 
@@ -75,7 +77,10 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
 
 @pytest.fixture
 def portal_world(transactional_db: Any) -> tuple[World, Course]:
-    # the live server answers from another thread: the world must be committed
+    # the live server answers from another thread: the world must be committed. A
+    # transactional test before this one emptied every table, the reference data its data
+    # migration loaded (the competency frameworks) too: load it again
+    importlib.import_module("hoctap.learning.migrations.0002_load_frameworks").load(apps, None)
     world = build_world()
     return world, build_course()
 
