@@ -159,11 +159,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 # The largest file the import page accepts, in MB (a province's persons as CSV: ~350 MB).
 HOCTAP_IMPORT_MAX_UPLOAD_MB = int(os.environ.get("HOCTAP_IMPORT_MAX_UPLOAD_MB", "500"))
+# The address the public reaches the server by (e.g. https://hoctap.laocai.gov.vn), for links
+# that leave the site: the QR code on a certificate PDF. Empty: the address of the request.
+HOCTAP_PUBLIC_URL = os.environ.get("HOCTAP_PUBLIC_URL", "").rstrip("/")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # certificate PDFs: WeasyPrint logs every rendering step and font subset at INFO
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -16,6 +16,8 @@ class LoginForm(AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        # officers sign in with their user name, learners with their ID number or phone
+        self.fields["username"].label = _("User name, ID number or phone")
 
 
 class UserFilterForm(PageForm):

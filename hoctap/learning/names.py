@@ -1,12 +1,24 @@
-"""Names shown to people who may not see the register: partly masked."""
+"""How a learner's name is shown to the public (the certificate verification page)."""
 
 from __future__ import annotations
 
+import unicodedata
+
 
 def mask_name(full_name: str) -> str:
-    """The first word in full and the initials of the others ("Lù Thị Zeta" → "Lù T. Z."):
-    enough for the holder of a certificate to recognise it, not enough to identify a stranger."""
-    words = (full_name or "").split()
+    """The name partly masked: the first word (in a Vietnamese name, the family name) in full,
+    every other word as its first letter followed by one `*` per further letter.
+
+    "Nguyễn Văn An" → "Nguyễn V** A*"; "Lù Thị Zeta" → "Lù T** Z***". A name of one word keeps
+    only its first letter ("Zeta" → "Z***"). Enough for someone holding the certificate to
+    recognise it as theirs, not enough to read the given name off a public page."""
+    words = unicodedata.normalize("NFC", full_name or "").split()
     if not words:
         return ""
-    return " ".join([words[0], *(f"{word[0].upper()}." for word in words[1:])])
+    if len(words) == 1:
+        return _initial(words[0])
+    return " ".join([words[0], *(_initial(word) for word in words[1:])])
+
+
+def _initial(word: str) -> str:
+    return word[0] + "*" * (len(word) - 1)

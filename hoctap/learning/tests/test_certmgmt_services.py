@@ -11,7 +11,6 @@ from hoctap.accounts.permissions import SYSTEM
 from hoctap.audit.models import AuditEntry
 from hoctap.core.errors import Conflict, InvalidInput, PermissionDenied
 from hoctap.learning.models import Certificate, CertificateBatch, Completion
-from hoctap.learning.names import mask_name
 from hoctap.learning.services import catalogue
 from hoctap.learning.services import certificates as service
 from hoctap.learning.services.completions import certificate_revoke
@@ -34,13 +33,6 @@ def _state() -> tuple[int, ...]:
 
 def _valid() -> int:
     return Certificate.objects.filter(status="valid").count()
-
-
-def test_mask_name_keeps_the_first_word_and_initials() -> None:
-    assert mask_name("Lù Thị Zeta") == "Lù T. Z."
-    assert mask_name("  nguyễn   văn  an ") == "nguyễn V. A."
-    assert mask_name("An") == "An"
-    assert mask_name("") == ""
 
 
 def test_reissue_current_prints_the_corrected_course_title(learning: LearningWorld) -> None:

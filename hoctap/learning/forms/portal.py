@@ -1,0 +1,172 @@
+"""Forms of the learners' pages: sign-up, password change, the catalogue filter, finishing a
+lesson, a quiz attempt, and typing a certificate code to verify."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hoctap.core.forms import DateInput, PageForm
+from hoctap.learning.codes import normalise_certificate_code
+from hoctap.learning.models import QuestionKind, TargetGroup
+from hoctap.learning.selectors.progress import AttemptQuestion
+from hoctap.learning.services.progress import MAX_SECONDS_PER_CALL
+
+
+class SignupForm(PageForm):
+    national_id = forms.CharField(
+        label=_("Personal ID number"),
+        max_length=20,
+        help_text=_("The 12 digits of your citizen identity card."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "username"}),
+    )
+    birth_date = forms.DateField(label=_("Birth date"), widget=DateInput())
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits."),
+    )
+    password_again = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone (optional)"),
+        max_length=20,
+        required=False,
+        help_text=_("You may also sign in with this phone number."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, again = data.get("password"), data.get("password_again")
+        if first and again and first != again:
+            self.add_error("password_again", _("The two passwords differ."))
+        return data
+
+
+class PasswordChangeForm(PageForm):
+    current_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits."),
+    )
+    new_password_again = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, again = data.get("new_password"), data.get("new_password_again")
+        if first and again and first != again:
+            self.add_error("new_password_again", _("The two passwords differ."))
+        return data
+
+
+class CatalogueFilterForm(PageForm):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Course title")}),
+    )
+    target_group = forms.ChoiceField(
+        label=_("For"),
+        required=False,
+        choices=[("", _("Everyone")), *TargetGroup.choices],
+    )
+
+
+class LessonCompleteForm(PageForm):
+    """The page fills `seconds_spent` with the seconds since it loaded (0 without
+    JavaScript); a value the clock cannot have produced counts as 0."""
+
+    seconds_spent = forms.CharField(required=False, widget=forms.HiddenInput(), initial="0")
+
+    def clean_seconds_spent(self) -> int:
+        raw = (self.cleaned_data.get("seconds_spent") or "").strip()
+        seconds = int(raw) if raw.isdigit() else 0
+        return seconds if seconds <= MAX_SECONDS_PER_CALL else 0
+
+
+_QUESTION_FIELD = re.compile(r"^question_(\d+)$")
+
+
+class AttemptForm(forms.Form):
+    """The answers of one attempt: a field `question_<id>` per question, radio buttons for a
+    single answer or true/false, checkboxes for several. `answers()` gives what the service
+    takes (question id → choice ids), including answers to questions the attempt does not
+    hold, which the service refuses by name."""
+
+    def __init__(self, *args: Any, questions: Sequence[AttemptQuestion], **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        for item in self.questions:
+            question = item.question
+            choices = [(str(c.pk), c.text) for c in item.choices]
+            name = f"question_{question.pk}"
+            field: forms.Field
+            if question.kind == QuestionKind.MULTIPLE:
+                field = forms.MultipleChoiceField(
+                    label=question.text,
+                    choices=choices,
+                    required=False,
+                    widget=forms.CheckboxSelectMultiple,
+                )
+            else:
+                field = forms.ChoiceField(
+                    label=question.text, choices=choices, required=False, widget=forms.RadioSelect
+                )
+            self.fields[name] = field
+
+    def rows(self) -> list[tuple[AttemptQuestion, forms.BoundField]]:
+        return [(item, self[f"question_{item.question.pk}"]) for item in self.questions]
+
+    def answers(self) -> dict[int, list[int]]:
+        result: dict[int, list[int]] = {}
+        for key in self.data:
+            match = _QUESTION_FIELD.match(key)
+            if match is None:
+                continue
+            values = (
+                self.cleaned_data.get(key) if key in self.fields else self.data.getlist(key)  # type: ignore[attr-defined]
+            )
+            if isinstance(values, str):
+                values = [values] if values else []
+            chosen = [int(v) for v in values or [] if str(v).isdigit()]
+            if chosen:
+                result[int(match.group(1))] = chosen
+        return result
+
+
+class VerifyForm(PageForm):
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=40,
+        help_text=_("The 12 letters and digits printed on the certificate, e.g. ABCD-EFGH-JKMN."),
+        widget=forms.TextInput(
+            attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        normal = normalise_certificate_code(self.cleaned_data.get("code") or "")
+        if normal is None:
+            raise forms.ValidationError(_("This is not a certificate code: check what you typed."))
+        return normal
