@@ -1,5 +1,141 @@
-"""`/api/v1/learning/…`: completions."""
+"""`/api/v1/learning/completions`: completions in scope, and batches of records sent by other
+platforms (recorded by the same rules as the `completions` import kind)."""
 
-from ninja import Router
+from __future__ import annotations
+
+import datetime
+import decimal
+from typing import Any
+
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import ConfigDict, Field
+
+from hoctap.core.api import ERRORS, AuthedRequest
+from hoctap.learning.models import Channel, Completion, Platform
+from hoctap.learning.selectors.completions import completion_list
+from hoctap.learning.services.external import (
+    MAX_RECORDS_PER_CALL,
+    InvalidRecords,
+    completions_record,
+)
 
 router = Router(tags=["learning: completions"])
+
+Scalar = str | int | float | None
+
+
+class CompletionRecordIn(Schema):
+    """One completion on another platform. Give `course_code` (a course of the catalogue) or
+    `external_course_title`; a field not listed here is refused."""
+
+    model_config = ConfigDict(extra="allow")
+
+    national_id: Scalar = Field(None, description="12-digit personal ID number")
+    course_code: Scalar = Field(None, description="Code of a catalogue course")
+    external_course_title: Scalar = Field(None, description="Title of a course not in the catalogue")
+    platform: Scalar = Field(
+        None, description=f"One of {', '.join(Platform.values)} (or its Vietnamese name)"
+    )
+    completed_on: Scalar = Field(None, description="YYYY-MM-DD (or DD/MM/YYYY)")
+    score: Scalar = Field(None, description="0–100, at most two decimals")
+    certificate_no: Scalar = Field(None, description="The other platform's certificate number")
+
+
+class CompletionBatchIn(Schema):
+    records: list[CompletionRecordIn] = Field(..., max_length=MAX_RECORDS_PER_CALL)
+
+
+class UnmatchedOut(Schema):
+    index: int
+    national_id: str = Field(..., description="Masked (`********6789`)")
+    message: str
+
+
+class CompletionBatchOut(Schema):
+    records: int
+    created: int
+    unchanged: int
+    unmatched: list[UnmatchedOut]
+
+
+class RecordErrorOut(Schema):
+    index: int
+    field: str
+    message: str
+
+
+class RecordErrorsOut(Schema):
+    detail: str
+    errors: list[RecordErrorOut]
+
+
+@router.post(
+    "/completions",
+    response={200: CompletionBatchOut, **ERRORS, 400: RecordErrorsOut},
+)
+def completion_record_batch(request: AuthedRequest, payload: CompletionBatchIn) -> Any:
+    """Record up to 5,000 completions from another platform. If any record is malformed the
+    answer is 400 with every problem (`index`, `field`, `message`) and nothing is recorded;
+    otherwise the matched records are recorded (`created`, or `unchanged` when already held)
+    and those whose ID number matches no person in your scope are listed in `unmatched`."""
+    records = [record.model_dump(exclude_unset=True) for record in payload.records]
+    try:
+        outcome = completions_record(actor=request.auth, records=records)
+    except InvalidRecords as exc:
+        return Status(400, {"detail": exc.message, "errors": exc.items})
+    return outcome
+
+
+class CompletionOut(Schema):
+    id: int
+    national_id: str = Field(..., description="Masked (`********6789`)")
+    full_name: str
+    course_code: str | None
+    course_key: str
+    title: str
+    platform: str
+    channel: str
+    completed_on: datetime.date
+    score: decimal.Decimal | None
+    certificate_no: str
+    recorded_at: datetime.datetime
+
+    @staticmethod
+    def resolve_national_id(obj: Completion) -> str:
+        return obj.person.masked_national_id
+
+    @staticmethod
+    def resolve_full_name(obj: Completion) -> str:
+        return obj.person.full_name
+
+    @staticmethod
+    def resolve_course_code(obj: Completion) -> str | None:
+        return obj.course.code if obj.course_id and obj.course else None
+
+
+class CompletionFilter(Schema):
+    platform: Platform | None = None
+    channel: Channel | None = None
+    course: str | None = Field(None, description="Code of a catalogue course")
+    unit: str | None = Field(None, description="Persons living beneath this unit (code)")
+    organisation: str | None = Field(
+        None, description="Current members of this organisation or one beneath it (code)"
+    )
+    completed_from: datetime.date | None = None
+    completed_to: datetime.date | None = None
+
+
+@router.get("/completions", response={200: list[CompletionOut], **ERRORS})
+@paginate(PageNumberPagination, page_size=100)
+def completion_list_api(request: AuthedRequest, filters: Query[CompletionFilter]) -> Any:
+    return completion_list(
+        actor=request.auth,
+        platform=filters.platform,
+        channel=filters.channel,
+        course_code=filters.course,
+        unit_code=filters.unit,
+        organisation_code=filters.organisation,
+        completed_from=filters.completed_from,
+        completed_to=filters.completed_to,
+    )

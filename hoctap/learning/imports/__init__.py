@@ -3,5 +3,6 @@
 from __future__ import annotations
 
 from hoctap.imports.kinds import ImportKind
+from hoctap.learning.imports.completions import completions
 
-KINDS: list[ImportKind] = []
+KINDS: list[ImportKind] = [completions]
