@@ -36,6 +36,7 @@ from hoctap.geo import services as geo
 from hoctap.geo.models import AdminUnit, Organisation, UnitClosure, UnitSuccession
 from hoctap.imports import services as imports
 from hoctap.imports.models import ImportJob
+from hoctap.learning.services.completions import completion_record
 from hoctap.registry.models import (
     Clan,
     Household,
@@ -106,6 +107,15 @@ def foreign_values(world: World) -> dict[str, list[str]]:
     )
     job = imports.import_validate(actor=world.officer_b, job=job)  # one that could be confirmed
     assert job.status == "validated"
+    completion_record(  # a completion of commune B's resident, for the learning lists
+        actor=SYSTEM,
+        person=world.person_b,
+        course=None,
+        title="Khoá học Zeta",
+        platform="national_portal",
+        channel="imported",
+        completed_on=world.person_b.status_since,
+    )
     return {
         "code": [
             world.village_b.code,

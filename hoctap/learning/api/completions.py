@@ -1,15 +1,13 @@
 """`/api/v1/learning/completions`: completions in scope, and batches of records sent by other
 platforms (recorded by the same rules as the `completions` import kind)."""
 
-from __future__ import annotations
-
 import datetime
 import decimal
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
-from pydantic import ConfigDict, Field
+from pydantic import BaseModel, Field, WithJsonSchema
 
 from hoctap.core.api import ERRORS, AuthedRequest
 from hoctap.learning.models import Channel, Completion, Platform
@@ -22,28 +20,33 @@ from hoctap.learning.services.external import (
 
 router = Router(tags=["learning: completions"])
 
-Scalar = str | int | float | None
 
-
-class CompletionRecordIn(Schema):
+class CompletionRecordIn(BaseModel):
     """One completion on another platform. Give `course_code` (a course of the catalogue) or
     `external_course_title`; a field not listed here is refused."""
 
-    model_config = ConfigDict(extra="allow")
-
-    national_id: Scalar = Field(None, description="12-digit personal ID number")
-    course_code: Scalar = Field(None, description="Code of a catalogue course")
-    external_course_title: Scalar = Field(None, description="Title of a course not in the catalogue")
-    platform: Scalar = Field(
-        None, description=f"One of {', '.join(Platform.values)} (or its Vietnamese name)"
+    national_id: str = Field(..., description="12-digit personal ID number")
+    course_code: str = Field("", description="Code of a catalogue course")
+    external_course_title: str = Field("", description="Title of a course not in the catalogue")
+    platform: str = Field(
+        ..., description=f"One of {', '.join(Platform.values)} (or its Vietnamese name)"
     )
-    completed_on: Scalar = Field(None, description="YYYY-MM-DD (or DD/MM/YYYY)")
-    score: Scalar = Field(None, description="0–100, at most two decimals")
-    certificate_no: Scalar = Field(None, description="The other platform's certificate number")
+    completed_on: str = Field(..., description="YYYY-MM-DD (or DD/MM/YYYY)")
+    score: float | str | None = Field(None, description="0–100, at most two decimals")
+    certificate_no: str = Field("", description="The other platform's certificate number")
+
+
+# The records are judged by the service, record by record, so that every problem is answered
+# in one shape (index, field, message); the schema documents what a record holds.
+RECORDS_SCHEMA = {
+    "type": "array",
+    "maxItems": MAX_RECORDS_PER_CALL,
+    "items": CompletionRecordIn.model_json_schema(),
+}
 
 
 class CompletionBatchIn(Schema):
-    records: list[CompletionRecordIn] = Field(..., max_length=MAX_RECORDS_PER_CALL)
+    records: Annotated[list[Any], WithJsonSchema(RECORDS_SCHEMA)]
 
 
 class UnmatchedOut(Schema):
@@ -79,9 +82,8 @@ def completion_record_batch(request: AuthedRequest, payload: CompletionBatchIn) 
     answer is 400 with every problem (`index`, `field`, `message`) and nothing is recorded;
     otherwise the matched records are recorded (`created`, or `unchanged` when already held)
     and those whose ID number matches no person in your scope are listed in `unmatched`."""
-    records = [record.model_dump(exclude_unset=True) for record in payload.records]
     try:
-        outcome = completions_record(actor=request.auth, records=records)
+        outcome = completions_record(actor=request.auth, records=payload.records)
     except InvalidRecords as exc:
         return Status(400, {"detail": exc.message, "errors": exc.items})
     return outcome

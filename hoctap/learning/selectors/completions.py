@@ -39,9 +39,9 @@ def completion_list(
         villages = UnitClosure.objects.filter(ancestor__code=unit_code).values("descendant_id")
         completions = completions.filter(person__village_id__in=villages)
     if organisation_code:
-        organisations = OrganisationClosure.objects.filter(
-            ancestor__code=organisation_code
-        ).values("descendant_id")
+        organisations = OrganisationClosure.objects.filter(ancestor__code=organisation_code).values(
+            "descendant_id"
+        )
         completions = completions.filter(
             person_id__in=current_member_ids(organisation_ids=organisations)
         )

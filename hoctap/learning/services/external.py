@@ -129,7 +129,7 @@ def external_title(text: str) -> tuple[str, str] | None:
     the title has nothing to key it by (only punctuation)."""
     title = " ".join(text.split())
     folded = fold(title)
-    if not folded:
+    if not any(ch.isalnum() for ch in folded):
         return None
     return title, EXTERNAL_KEY_PREFIX + folded[:200]
 
@@ -195,11 +195,15 @@ def external_context(actor: Any) -> ExternalContext:
     if not scope.is_global:
         village_ids = frozenset()
         if scope.unit_ids:
-            village_ids = frozenset(scope.unit_subtree_ids().values_list("descendant_id", flat=True))
+            village_ids = frozenset(
+                scope.unit_subtree_ids().values_list("descendant_id", flat=True)
+            )
         if scope.org_ids:
             members = current_member_ids(organisation_ids=scope.org_subtree_ids())
             member_ids = frozenset(members.values_list("person_id", flat=True))
-    courses = {code: (pk, title) for code, pk, title in Course.objects.values_list("code", "id", "title")}
+    courses = {
+        code: (pk, title) for code, pk, title in Course.objects.values_list("code", "id", "title")
+    }
     return ExternalContext(
         actor=actor,
         village_ids=village_ids,
@@ -352,9 +356,7 @@ def records_check(ctx: ExternalContext, batch: Batch) -> None:
         completed_on = dates[date_text] if date_text in dates else _date_of(ctx, date_text)
         if completed_on is None:
             found = found or []
-            found.append(
-                RowError(number, "completed_on", date_text, _date_problem(ctx, date_text))
-            )
+            found.append(RowError(number, "completed_on", date_text, _date_problem(ctx, date_text)))
         score = None
         if score_text:
             score = scores[score_text] if score_text in scores else _score_of(ctx, score_text)
@@ -460,9 +462,7 @@ def _cell(value: Any) -> str | None:
     return None
 
 
-def _cells_of(
-    index: int, record: Any, problems: list[dict[str, Any]]
-) -> list[str] | None:
+def _cells_of(index: int, record: Any, problems: list[dict[str, Any]]) -> list[str] | None:
     if not isinstance(record, Mapping):
         problems.append({"index": index, "field": "", "message": _("A record is an object.")})
         return None
@@ -553,7 +553,8 @@ def completions_record(*, actor: Any, records: Sequence[Any]) -> RecordsOutcome:
             {"index": e.row, "field": e.column, "message": e.message} for e in batch.errors
         ]
         if problems:
-            problems.sort(key=lambda p: p["index"])
+            order = {name: n for n, name in enumerate(FIELDS)}
+            problems.sort(key=lambda p: (p["index"], order.get(p["field"], len(FIELDS))))
             raise InvalidRecords(problems)
         records_write(ctx, batch)
         outcome.created = len(batch.creates)
