@@ -4,25 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('imports', '0002_import_job_language'),
+        ("imports", "0002_import_job_language"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importjob',
-            name='skipped',
-            field=models.JSONField(blank=True, default=list, verbose_name='first skipped rows'),
+            model_name="importjob",
+            name="skipped",
+            field=models.JSONField(blank=True, default=list, verbose_name="first skipped rows"),
         ),
         migrations.AddField(
-            model_name='importjob',
-            name='skipped_count',
-            field=models.PositiveIntegerField(default=0, verbose_name='skipped'),
+            model_name="importjob",
+            name="skipped_count",
+            field=models.PositiveIntegerField(default=0, verbose_name="skipped"),
         ),
         migrations.AddField(
-            model_name='importjob',
-            name='skipped_file',
-            field=models.FileField(blank=True, upload_to='imports/skipped/%Y/%m/', verbose_name='report of skipped rows'),
+            model_name="importjob",
+            name="skipped_file",
+            field=models.FileField(
+                blank=True,
+                upload_to="imports/skipped/%Y/%m/",
+                verbose_name="report of skipped rows",
+            ),
         ),
     ]

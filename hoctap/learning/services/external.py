@@ -30,6 +30,7 @@ import decimal
 import functools
 import hashlib
 import json
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -171,8 +172,13 @@ class ExternalContext:
     courses: dict[str, tuple[int, str]]  # catalogue code → (id, title)
     today: datetime.date
     recorded_by: int | None
+    # no completion at all when the run started: nothing can be held already, since the
+    # rows of one file or batch never repeat a record (the caller refuses duplicates)
+    fresh: bool = False
     dates: dict[str, str | None] = field(default_factory=dict)  # cell → ISO date or None
     scores: dict[str, str | None] = field(default_factory=dict)  # cell → stored score or None
+    # ID number → person id (None: nobody in scope), asked of the database once per run
+    person_ids: dict[str, int | None] = field(default_factory=dict)
     created: int = 0
 
     def persons(self, national_ids: Iterable[str]) -> dict[str, int]:
@@ -185,6 +191,16 @@ class ExternalContext:
             )
             if villages is None or village_id in villages or pk in members
         }
+
+    def person_ids_of(self, national_ids: set[str]) -> dict[str, int | None]:
+        """`person_ids`, completed with those of `national_ids` not asked yet."""
+        known = self.person_ids
+        missing = national_ids.difference(known)
+        if missing:
+            found = self.persons(missing)
+            for number in missing:
+                known[number] = found.get(number)
+        return known
 
 
 def external_context(actor: Any) -> ExternalContext:
@@ -205,6 +221,7 @@ def external_context(actor: Any) -> ExternalContext:
         code: (pk, title) for code, pk, title in Course.objects.values_list("code", "id", "title")
     }
     return ExternalContext(
+        fresh=not Completion.objects.exists(),
         actor=actor,
         village_ids=village_ids,
         member_ids=member_ids,
@@ -281,13 +298,12 @@ def records_check(ctx: ExternalContext, batch: Batch) -> None:
     Required cells and duplicates within the file or batch are the caller's (the import
     pipeline, `completions_record`)."""
     rows = batch.rows
-    persons = ctx.persons({cells[0] for _n, cells in rows})
+    persons = ctx.person_ids_of({cells[0] for _n, cells in rows})
     held: set[tuple[int, str, str]] = set()
-    if persons:
+    if not ctx.fresh:
+        ids = {persons[cells[0]] for _n, cells in rows} - {None}
         held = set(
-            bulk.rows_where_in(
-                Completion, ("person", "course_key", "platform"), "person", set(persons.values())
-            )
+            bulk.rows_where_in(Completion, ("person", "course_key", "platform"), "person", ids)
         )
     courses = ctx.courses
     dates, scores = ctx.dates, ctx.scores
@@ -408,11 +424,17 @@ def records_check(ctx: ExternalContext, batch: Batch) -> None:
     batch.unchanged += unchanged
 
 
+_unique_key = operator.itemgetter(0, 2, 4)  # person, course key, platform of a new row
+
+
 def records_write(ctx: ExternalContext, batch: Batch) -> None:
     """Insert a checked batch's new completions (call inside the transaction)."""
     if batch.creates:
         if not ctx.created:
             bulk.check_constraints_at_once()
+        # in the order of the unique key: the index's pages are then visited once each, in
+        # order, instead of at random (a third faster on SQLite)
+        batch.creates.sort(key=_unique_key)
         bulk.bulk_insert(Completion, INSERTED, batch.creates)
         ctx.created += len(batch.creates)
 
@@ -541,6 +563,9 @@ def completions_record(*, actor: Any, records: Sequence[Any]) -> RecordsOutcome:
     outcome = RecordsOutcome(records=len(records))
     with transaction.atomic():
         ctx = external_context(actor)
+        # a call is small: always look for completions already held, whatever another call
+        # recorded since this one began
+        ctx.fresh = False
         batch = Batch(rows=rows)
         if connection.vendor == "postgresql" and rows:
             # two calls sending the same new record at once: the second waits for the first
