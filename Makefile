@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test setup lint check bench bench-search bench-import clean
+.PHONY: run test setup lint check bench bench-search bench-import bench-completions clean
 
 $(BIN)/hoctap: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ bench: setup
 bench-import: setup
 	$(BIN)/python bench/import_units.py
 	$(BIN)/python bench/import_persons.py
+
+bench-completions: setup
+	$(BIN)/python bench/import_completions.py
 
 bench-search: setup
 	$(BIN)/python bench/person_search.py
