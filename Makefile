@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test setup lint check bench bench-search bench-import bench-accounts clean
+.PHONY: run test setup lint check bench bench-search bench-import bench-accounts bench-completions bench-lesson clean
 
 $(BIN)/hoctap: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ bench-import: setup
 
 bench-accounts: setup
 	$(BIN)/python bench/create_accounts.py
+
+bench-completions: setup
+	$(BIN)/python bench/import_completions.py
+
+bench-lesson: setup
+	$(BIN)/python bench/lesson_complete.py
 
 bench-search: setup
 	$(BIN)/python bench/person_search.py

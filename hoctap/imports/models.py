@@ -55,6 +55,12 @@ class ImportJob(TimeStampedModel):
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     errors = models.JSONField(_("first errors"), default=list, blank=True)
     error_file = models.FileField(_("error report"), upload_to="imports/errors/%Y/%m/", blank=True)
+    # well-formed rows the kind did not import (unmatched ID numbers): they do not reject it
+    skipped_count = models.PositiveIntegerField(_("skipped"), default=0)
+    skipped = models.JSONField(_("first skipped rows"), default=list, blank=True)
+    skipped_file = models.FileField(
+        _("report of skipped rows"), upload_to="imports/skipped/%Y/%m/", blank=True
+    )
     message = models.TextField(_("message"), blank=True)
     # the uploader's language: the background work writes its messages in it
     language = models.CharField(_("language"), max_length=10, blank=True)

@@ -32,6 +32,7 @@ from hoctap.imports.models import ImportJob, ImportStatus
 from hoctap.imports.readers import ImportFileError, map_header, read_rows
 
 ERRORS_KEPT_ON_JOB = 200  # the job keeps the first errors; the CSV report has all of them
+SKIPPED_KEPT_ON_JOB = 200  # and the first skipped rows; their CSV report has all of them
 
 Progress = Callable[[int], None]
 
@@ -44,11 +45,18 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # well-formed rows the kind did not import (e.g. an ID number that names nobody in the
+    # register): reported, but they do not reject the file
+    skipped: list[RowError] = field(default_factory=list)
     written: bool = False
 
     @property
     def rejected(self) -> bool:
         return bool(self.errors)
+
+    @property
+    def skipped_count(self) -> int:
+        return len(self.skipped)
 
 
 def kind_get(name: str) -> ImportKind:
@@ -160,6 +168,7 @@ def _run(
             result.updated += len(batch.updates)
             result.unchanged += batch.unchanged
             result.errors.extend(batch.errors)
+            result.skipped.extend(batch.skipped)
             if write and not result.errors:
                 kind.write_batch(ctx, batch)
             if on_progress is not None:
@@ -170,6 +179,7 @@ def _run(
         result.errors.append(RowError(0, "", "", exc.message))
     # the pipeline's own errors of a batch come before the kind's: show them in sheet order
     result.errors.sort(key=lambda e: e.row)
+    result.skipped.sort(key=lambda e: e.row)
     return result
 
 
@@ -233,6 +243,7 @@ def import_file(
                         "created": result.created,
                         "updated": result.updated,
                         "unchanged": result.unchanged,
+                        **({"skipped": result.skipped_count} if result.skipped else {}),
                     },
                     _home_unit_id(actor, kind),
                     None,
@@ -245,13 +256,19 @@ def import_file(
 
 def errors_csv(errors: list[RowError]) -> bytes:
     """The error report users download: row, column, value, message (UTF-8 with BOM so that
-    Excel opens the Vietnamese text correctly)."""
+    Excel opens the Vietnamese text correctly). The report of skipped rows has the same form
+    (`skipped_csv`)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["row", "column", "value", "message"])
     for error in errors:
         writer.writerow([error.row, error.column, error.value, error.message])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def skipped_csv(skipped: list[RowError]) -> bytes:
+    """The rows an import skipped, as the error report: row, column, value, why."""
+    return errors_csv(skipped)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -325,6 +342,7 @@ def _store_result(job: ImportJob, result: ImportResult) -> None:
     job.created_count, job.updated_count = result.created, result.updated
     job.unchanged_count = result.unchanged
     _store_errors(job, result.errors)
+    _store_skipped(job, result.skipped)
 
 
 def _store_errors(job: ImportJob, errors: list[RowError]) -> None:
@@ -334,6 +352,17 @@ def _store_errors(job: ImportJob, errors: list[RowError]) -> None:
         job.error_file.save(
             f"import-{job.pk}-errors.csv", ContentFile(errors_csv(errors)), save=False
         )
+
+
+def _store_skipped(job: ImportJob, skipped: list[RowError]) -> None:
+    job.skipped_count = len(skipped)
+    job.skipped = [e.as_dict() for e in skipped[:SKIPPED_KEPT_ON_JOB]]
+    if skipped:
+        job.skipped_file.save(
+            f"import-{job.pk}-skipped.csv", ContentFile(skipped_csv(skipped)), save=False
+        )
+    elif job.skipped_file:
+        job.skipped_file = ""  # a later run (the import after its preview) skipped nothing
 
 
 def import_validate(*, actor: Any, job: ImportJob) -> ImportJob:
@@ -376,6 +405,23 @@ def import_errors_download(*, actor: Any, job: ImportJob) -> File[Any]:
         unit_id=job.unit_id,
     )
     return job.error_file.open("rb")
+
+
+@transaction.atomic
+def import_skipped_download(*, actor: Any, job: ImportJob) -> File[Any]:
+    """The full report of the rows a job skipped, to its owner, audited like the error report:
+    its values (unmatched ID numbers) come from the uploaded file, in full."""
+    _require_owner(actor, job)
+    if not job.skipped_file:
+        raise NotFound(_("This import skipped no rows."))
+    audit_record(
+        actor=actor,
+        action="import.skipped_download",
+        target=job,
+        changes={"skipped": job.skipped_count},
+        unit_id=job.unit_id,
+    )
+    return job.skipped_file.open("rb")
 
 
 @transaction.atomic

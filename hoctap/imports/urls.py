@@ -10,4 +10,5 @@ urlpatterns = [
     path("imports/<int:job_id>/progress", views.import_progress, name="import_progress"),
     path("imports/<int:job_id>/confirm", views.import_confirm, name="import_confirm"),
     path("imports/<int:job_id>/errors.csv", views.import_errors_csv, name="import_errors_csv"),
+    path("imports/<int:job_id>/skipped.csv", views.import_skipped_csv, name="import_skipped_csv"),
 ]

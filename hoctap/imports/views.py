@@ -115,6 +115,7 @@ def import_detail(request: HttpRequest, job_id: int) -> HttpResponse:
         "in_progress": job.status in IN_PROGRESS,
         "progress_text": progress_text(job),
         "more_errors": max(job.error_count - len(job.errors), 0),
+        "more_skipped": max(job.skipped_count - len(job.skipped), 0),
     }
     return render(request, "imports/import_detail.html", context)
 
@@ -164,5 +165,23 @@ def import_errors_csv(request: HttpRequest, job_id: int) -> StreamingHttpRespons
         report,
         as_attachment=True,
         filename=f"import-{job.pk}-errors.csv",
+        content_type="text/csv; charset=utf-8",
+    )
+
+
+@login_required
+@require_safe
+def import_skipped_csv(request: HttpRequest, job_id: int) -> StreamingHttpResponse:
+    """Every row an import skipped (unmatched ID numbers, in full), to its owner only; each
+    download is audited."""
+    try:
+        job = selectors.import_own_get(actor=request.user, import_id=job_id)
+        report = services.import_skipped_download(actor=request.user, job=job)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return FileResponse(
+        report,
+        as_attachment=True,
+        filename=f"import-{job.pk}-skipped.csv",
         content_type="text/csv; charset=utf-8",
     )

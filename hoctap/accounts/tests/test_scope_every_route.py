@@ -54,6 +54,7 @@ from hoctap.learning.models import (
 )
 from hoctap.learning.services import groups as digital_groups
 from hoctap.learning.services.account_batches import account_batch_request, account_batch_run
+from hoctap.learning.services.completions import completion_record
 from hoctap.learning.tests import certmgmt_data
 from hoctap.learning.tests.classes_helpers import build_foreign_class
 from hoctap.learning.tests.conftest import build_course
@@ -163,6 +164,15 @@ def foreign_values(world: World) -> dict[str, list[str]]:
     assert batch.created_count == 1
     learner_account = LearnerAccount.objects.get(person=world.person_b)
     portal = portal_foreign_values(world)
+    completion_record(  # a completion of commune B's resident, for the learning lists
+        actor=SYSTEM,
+        person=world.person_b,
+        course=None,
+        title="Khoá học Zeta",
+        platform="national_portal",
+        channel="imported",
+        completed_on=world.person_b.status_since,
+    )
     return {
         "code": [
             world.village_b.code,

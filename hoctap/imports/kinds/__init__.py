@@ -88,7 +88,10 @@ class Batch:
 
     `rows` are (sheet row number, cells in the order of the kind's `columns`, "" when empty).
     A kind's `check_batch` fills the rest: `creates` (new records, in whatever form its
-    `write_batch` inserts them), `updates`, the count of `unchanged` rows, and `errors`.
+    `write_batch` inserts them), `updates`, the count of `unchanged` rows, `errors`, and
+    `skipped`: rows that are well formed but will not be imported, which do not reject the file
+    (a completion whose ID number names nobody in the register). Only kinds that say so skip
+    rows; the registers' kinds never do (a row they cannot import is an error).
     """
 
     rows: list[tuple[int, list[str]]]
@@ -96,6 +99,7 @@ class Batch:
     updates: list[Any] = field(default_factory=list)
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    skipped: list[RowError] = field(default_factory=list)
     plans: list[Plan] = field(default_factory=list)  # the row-by-row kinds' plans
 
 

@@ -4,5 +4,6 @@ from __future__ import annotations
 
 from hoctap.imports.kinds import ImportKind
 from hoctap.learning.imports.attendance import attendance
+from hoctap.learning.imports.completions import completions
 
-KINDS: list[ImportKind] = [attendance]
+KINDS: list[ImportKind] = [attendance, completions]
