@@ -555,7 +555,7 @@ class LearningGenerator:
 
     def _moment(self, day: datetime.date) -> datetime.datetime:
         """A time of `day` between 6:00 and 22:00 local time (as naive UTC)."""
-        midnight = datetime.datetime(day.year, day.month, day.day) - LOCAL_OFFSET
+        midnight = datetime.datetime.combine(day, datetime.time()) - LOCAL_OFFSET
         return midnight + datetime.timedelta(seconds=6 * 3600 + self._below(16 * 3600))
 
     def _stamp(self, moment: datetime.datetime | None) -> Any:
