@@ -760,6 +760,9 @@ rồi đổi mật khẩu.</p>
                     "Cuộc gọi giả danh công an, ngân hàng",
                     12,
                     """
+<p>Kẻ gian gọi điện, gọi video qua Zalo, xưng là công an, viện kiểm sát, ngân hàng hay nhà
+mạng. Chúng nói giọng nghiêm, đọc đúng họ tên, số căn cước của bạn (thông tin đã bị lộ từ trước)
+để bạn tin và sợ.</p>
 <h3>Các kịch bản thường gặp</h3>
 <ul>
 <li>“Tôi là công an, anh/chị liên quan đến một vụ án, đường dây rửa tiền. Hãy chuyển tiền vào
@@ -1124,6 +1127,8 @@ toán. Ví phải <strong>liên kết với tài khoản ngân hàng</strong> đ
                     "Thanh toán bằng mã QR",
                     10,
                     """
+<p>Mã QR là ô vuông gồm các chấm đen trắng chứa số tài khoản và tên người nhận. Quét mã giúp
+trả tiền nhanh mà không phải gõ số tài khoản, tránh chuyển nhầm.</p>
 <h3>Các bước trả tiền bằng mã QR</h3>
 <ol>
 <li>Mở ứng dụng ngân hàng (hoặc ví điện tử), chọn <strong>Quét mã QR</strong>.</li>
@@ -1189,6 +1194,8 @@ dụng ngân hàng trên điện thoại mới cũng phải xác thực như v�
                     "Những điều không bao giờ làm",
                     8,
                     """
+<p>Phần lớn các vụ mất tiền xảy ra vì người bị hại tự làm theo lời kẻ gian. Hãy nhớ những điều
+dưới đây và nhắc người thân trong gia đình, nhất là ông bà, cha mẹ.</p>
 <h3>Không bao giờ</h3>
 <ul>
 <li>Đưa mật khẩu, mã PIN, mã OTP cho bất kỳ ai, kể cả người xưng là nhân viên ngân hàng.</li>

@@ -410,7 +410,8 @@ class LearningTotals:
         self.quiz_attempts += len(rows.attempts)
         self.certificates += len(rows.certificates)
         for row in rows.completions:
-            self.completions[row[5]] = self.completions.get(row[5], 0) + 1
+            platform = str(row[5])  # the value, not the enum member (the audit entry is JSON)
+            self.completions[platform] = self.completions.get(platform, 0) + 1
 
     def as_changes(self) -> dict[str, Any]:
         return {
@@ -420,7 +421,8 @@ class LearningTotals:
             "lesson_progress": self.lesson_progress,
             "quiz_attempts": self.quiz_attempts,
             "certificates": self.certificates,
-            "completions": dict(sorted(self.completions.items())),
+            # flat: the audit log keeps plain values
+            **{f"completions_{p}": n for p, n in sorted(self.completions.items())},
             "offline_classes": self.classes,
             "digital_groups": self.digital_groups,
         }
