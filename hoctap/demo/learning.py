@@ -49,9 +49,10 @@ from django.db import connection
 from hoctap.accounts.models import User
 from hoctap.core import bulk
 from hoctap.demo.bulk import next_id, reset_sequences
+from hoctap.demo.community import CommunityTotals, classes_and_groups_build
 from hoctap.demo.courses import COURSES
 from hoctap.demo.population import PLATFORM_LAUNCH, REFERENCE_DAY
-from hoctap.geo.models import AdminUnit
+from hoctap.geo.models import AdminUnit, Organisation
 from hoctap.learning.codes import CODE_ALPHABET, CODE_GROUP_LENGTH, CODE_GROUPS
 from hoctap.learning.models import (
     AccountOrigin,
@@ -60,11 +61,14 @@ from hoctap.learning.models import (
     Certificate,
     CertificateStatus,
     Channel,
+    ClassInstructor,
+    ClassStatus,
     Completion,
     Course,
     Enrolment,
     EnrolmentSource,
     EnrolmentStatus,
+    InstructorRole,
     LearnerAccount,
     Lesson,
     LessonProgress,
@@ -81,6 +85,7 @@ __all__ = [
     "LearningTotals",
     "learning_build",
     "learning_loaded",
+    "showcase_instructor",
     "showcase_learner",
 ]
 
@@ -400,6 +405,7 @@ class LearningTotals:
     certificates: int = 0
     completions: dict[str, int] = field(default_factory=dict)  # by platform
     classes: int = 0
+    class_completions: int = 0
     digital_groups: int = 0
 
     def add(self, rows: Rows, completed: int) -> None:
@@ -424,6 +430,7 @@ class LearningTotals:
             # flat: the audit log keeps plain values
             **{f"completions_{p}": n for p, n in sorted(self.completions.items())},
             "offline_classes": self.classes,
+            "offline_class_completions": self.class_completions,
             "digital_groups": self.digital_groups,
         }
 
@@ -988,7 +995,7 @@ class LearningGenerator:
         )
         self.rows.certificates.append(
             (
-                self._new_code(),
+                self.new_code(),
                 completion_id,
                 person.full_name,
                 course.title,
@@ -1005,7 +1012,7 @@ class LearningGenerator:
             )
         )
 
-    def _new_code(self) -> str:
+    def new_code(self) -> str:
         while True:
             code = certificate_code()
             if code not in self.codes:
@@ -1088,13 +1095,15 @@ def _salt(seed: int) -> str:
 
 
 def _persons(commune_id: int) -> list[PersonRow]:
-    """The commune's residents of 15 and over, in id order."""
+    """The commune's residents of 15 and over, in id order (by village ids: one index range
+    per village, whatever the planner knows of a table just filled)."""
+    villages = list(AdminUnit.objects.filter(parent_id=commune_id).values_list("id", flat=True))
     cutoff = REFERENCE_DAY.replace(year=REFERENCE_DAY.year - 15)
     reference = REFERENCE_DAY.toordinal()
     return [
         PersonRow(pid, nid, name, birth, phone, village, (reference - birth.toordinal()) // 365)
         for pid, nid, name, birth, phone, village in Person.objects.filter(
-            village__parent_id=commune_id,
+            village_id__in=villages,
             status=PersonStatus.LIVING_HERE,
             birth_date__lte=cutoff,
         )
@@ -1103,19 +1112,55 @@ def _persons(commune_id: int) -> list[PersonRow]:
     ]
 
 
-def _memberships(commune_id: int) -> dict[int, list[tuple[int, str, str]]]:
-    """The current memberships of the commune's residents: person -> (organisation id, code,
-    position)."""
+def _memberships(
+    persons: list[PersonRow], organisation_codes: dict[int, str]
+) -> dict[int, list[tuple[int, str, str]]]:
+    """The persons' current memberships: person -> [(organisation id, code, position)], by
+    code. Read by person ids (the foreign key's index), not through a join."""
     found: dict[int, list[tuple[int, str, str]]] = {}
-    for person_id, organisation_id, code, position in (
-        OrganisationMembership.objects.filter(
-            person__village__parent_id=commune_id, end_date__isnull=True
-        )
-        .order_by("person_id", "organisation__code", "position")
-        .values_list("person_id", "organisation_id", "organisation__code", "position")
+    for person_id, organisation_id, position in bulk.rows_where_in(
+        OrganisationMembership,
+        ["person", "organisation", "position"],
+        "person",
+        [p.id for p in persons],
+        extra="end_date IS NULL",
     ):
-        found.setdefault(person_id, []).append((organisation_id, code, position))
+        found.setdefault(person_id, []).append(
+            (organisation_id, organisation_codes[organisation_id], position)
+        )
+    for items in found.values():
+        items.sort(key=lambda item: (item[1], item[2]))
     return found
+
+
+def _classes_and_groups(
+    *, communes: list[CommunePlan], seed: int, password_hash: str, new_code: Any
+) -> CommunityTotals:
+    """Offline classes and digital technology groups: added when those services land.
+
+    Meanwhile `hoctap.demo.community` writes a few of them (three villages of a remote
+    commune: a group each with members and activities, a class each with sessions,
+    participants, attendance, completions and certificates) directly through the models,
+    marked there to be switched to the services. Deterministic like the rest."""
+    return classes_and_groups_build(
+        plans=communes, seed=seed, password_hash=password_hash, new_code=new_code
+    )
+
+
+def showcase_instructor(province: AdminUnit) -> LearnerAccount | None:
+    """The lead instructor of the demo's class still running, who takes its attendance."""
+    return (
+        LearnerAccount.objects.filter(
+            person__in=ClassInstructor.objects.filter(
+                role=InstructorRole.LEAD,
+                offline_class__status=ClassStatus.OPEN,
+                offline_class__unit__parent__parent=province,
+            ).values("person")
+        )
+        .select_related("person", "user")
+        .order_by("person_id")
+        .first()
+    )
 
 
 def learning_build(
@@ -1145,12 +1190,16 @@ def learning_build(
     )
     generate_seconds = write_seconds = 0.0
     bulk.check_constraints_at_once()
+    # the registers may have been written in this very transaction: statistics for the planner
+    for model in (AdminUnit, Person, OrganisationMembership):
+        bulk.analyze(model)
+    organisation_codes = dict(Organisation.objects.values_list("id", "code"))
     for index, plan in enumerate(communes):
         began = time.perf_counter()
         persons = _persons(plan.id)
         if not persons:
             continue
-        memberships = _memberships(plan.id)
+        memberships = _memberships(persons, organisation_codes)
         showcase = _showcase_candidate(persons, memberships) if index == 0 else None
         rows = generator.commune(plan, persons, memberships, showcase=showcase)
         generated = time.perf_counter()
@@ -1168,6 +1217,27 @@ def learning_build(
         f"{totals.accounts:,} accounts, {totals.enrolments:,} enrolments, "
         f"{totals.lesson_progress:,} lessons, {totals.quiz_attempts:,} attempts, "
         f"{sum(totals.completions.values()):,} completions, {totals.certificates:,} certificates",
+    )
+    began = time.perf_counter()
+    community = _classes_and_groups(
+        communes=communes,
+        seed=seed,
+        password_hash=generator.password_hash,
+        new_code=generator.new_code,
+    )
+    totals.digital_groups, totals.classes = community.groups, community.classes
+    totals.accounts += community.accounts
+    totals.certificates += community.completions
+    totals.class_completions = community.completions
+    if community.completions:
+        portal = str(Platform.PROVINCIAL_PORTAL)
+        totals.completions[portal] = totals.completions.get(portal, 0) + community.completions
+    progress(
+        "digital groups and offline classes",
+        time.perf_counter() - began,
+        f"{community.groups} groups, {community.members} members, "
+        f"{community.activities} activities, {community.classes} classes, "
+        f"{community.participants} participants, {community.completions} completed",
     )
     return totals
 

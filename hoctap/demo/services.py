@@ -639,6 +639,16 @@ def _learning_counts(result: DemoResult, province: AdminUnit) -> None:
     )
 
 
+def demo_instructor_login(province_code: str) -> str | None:
+    """`<ID number> / <password>` of the lead instructor of the demo's running class (a
+    community digital group's leader), while they keep the demo password."""
+    province = AdminUnit.objects.filter(code=f"{int(province_code):02d}").first()
+    account = learning.showcase_instructor(province) if province is not None else None
+    if account is None or not check_password(DEMO_PASSWORD, account.user.password):
+        return None
+    return f"{account.person.national_id} / {DEMO_PASSWORD}"
+
+
 def demo_learner_login(province_code: str) -> str | None:
     """`<ID number> / <password>` of the demo's named learner (a resident of the first
     commune with a certificate and a course in progress), while they keep the demo password."""

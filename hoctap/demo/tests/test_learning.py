@@ -26,17 +26,20 @@ from hoctap.geo.models import AdminUnit
 from hoctap.learning.codes import normalise_certificate_code
 from hoctap.learning.models import (
     AttemptAnswer,
+    Attendance,
     Certificate,
     CertificateStatus,
     Choice,
     Completion,
     Course,
     CourseStatus,
+    DigitalTechGroup,
     Enrolment,
     EnrolmentStatus,
     LearnerAccount,
     Lesson,
     LessonProgress,
+    OfflineClass,
     Question,
     QuestionKind,
     QuizAttempt,
@@ -129,6 +132,21 @@ def digest() -> str:
                 "completed_on",
                 "score",
                 "certificate_no",
+            )
+        ),
+        list(
+            Attendance.objects.order_by(
+                "session__offline_class__code", "session__number", "participant__person_id"
+            ).values_list(
+                "session__offline_class__code",
+                "session__number",
+                "participant__person__national_id",
+                "present",
+            )
+        ),
+        list(
+            DigitalTechGroup.objects.order_by("village__code").values_list(
+                "village__code", "decision_number", "decision_date"
             )
         ),
         list(
@@ -380,6 +398,8 @@ class TestTheSmallDemo:
             assert attempt.score_percent == (Decimal(100 * earned) / len(answers)).quantize(
                 Decimal("0.01")
             )
+            assert attempt.score_percent is not None
+            assert attempt.submitted_at is not None
             assert attempt.passed == (attempt.score_percent >= attempt.quiz.pass_mark_percent)
             assert attempt.submitted_at > attempt.started_at
             if attempt.deadline is not None:
@@ -401,19 +421,81 @@ class TestTheSmallDemo:
         assert certificates
         codes = [c.code for c in certificates]
         assert len(set(codes)) == len(codes)
-        assert len(certificates) == Completion.objects.filter(channel="online").count()
+        # one for every completion here, online or in a class; none for other platforms'
+        assert len(certificates) == Completion.objects.exclude(channel="imported").count()
         for certificate in certificates:
             assert normalise_certificate_code(certificate.code) == certificate.code
             assert certificate_for_verification(certificate.code.lower()) == certificate
             completion = certificate.completion
-            assert completion.channel == "online"
             assert certificate.status == CertificateStatus.VALID
             assert certificate.full_name == completion.person.full_name
             assert certificate.course_title == completion.title
             assert certificate.issued_on == completion.completed_on
-            assert certificate.issuer == completion.course.owner
-            assert certificate.issuer_name == completion.course.owner.name
+            assert certificate.issuer is not None
+            if completion.channel == "online":
+                assert completion.course is not None
+                assert certificate.issuer == completion.course.owner
+            else:  # issued by the group that ran the class
+                assert completion.channel == "offline_class"
+                assert completion.class_participant is not None
+                assert certificate.issuer == completion.class_participant.offline_class.organisation
+            assert certificate.issuer_name == certificate.issuer.name
         assert not Certificate.objects.filter(completion__channel="imported").exists()
+
+    @pytest.mark.django_db
+    def test_digital_groups_and_offline_classes_in_remote_villages(self, demo):
+        _result, output = demo
+        groups = list(DigitalTechGroup.objects.select_related("organisation", "village"))
+        assert len(groups) == 3
+        for group in groups:
+            assert group.organisation.code == f"CNS-{group.village.code}"
+            roles = collections.Counter(group.members.values_list("role", flat=True))
+            assert roles["leader"] == 1
+            assert roles["deputy"] == 1
+            assert sum(roles.values()) >= 5
+            assert group.activities.count() >= 25
+            for member in group.members.select_related("person"):
+                assert member.person.village == group.village
+            helped = group.activities.values_list("person__village", flat=True)
+            assert set(helped) == {group.village.pk}
+        classes = list(OfflineClass.objects.select_related("organisation", "unit"))
+        assert len(classes) == 3
+        assert sorted(c.status for c in classes) == ["completed", "completed", "open"]
+        for offline in classes:
+            assert offline.organisation is not None
+            assert offline.organisation.code == f"CNS-{offline.unit.code}"
+            sessions = list(offline.sessions.order_by("number"))
+            assert len(sessions) == 5
+            assert offline.instructors.filter(role="lead").count() == 1
+            participants = list(offline.participants.all())
+            assert 18 <= len(participants) <= 25
+            ids = {p.pk for p in participants}
+            # attendance only for the class's own participants and sessions
+            for row in Attendance.objects.filter(session__offline_class=offline):
+                assert row.participant_id in ids
+            for participant in participants:
+                present = Attendance.objects.filter(participant=participant, present=True).count()
+                completion = Completion.objects.filter(class_participant=participant).first()
+                if offline.status == "open":
+                    assert participant.result == "pending"
+                    assert completion is None
+                    continue
+                assert participant.test_score is not None
+                met = present * 100 >= 80 * len(sessions) and participant.test_score >= 50
+                assert (participant.result == "completed") == met
+                assert (completion is not None) == met
+                if completion is not None:
+                    assert completion.channel == "offline_class"
+                    assert completion.platform == "provincial_portal"
+                    assert completion.course_key == offline.course.code
+        assert Completion.objects.filter(channel="offline_class").exists()
+        # the instructor of the running class signs in to take attendance
+        hint = re.search(r"running class signs in at /login/ with (\d{12}) / (\S+)", output)
+        assert hint is not None, output
+        running = OfflineClass.objects.get(status="open")
+        lead = running.instructors.get(role="lead").person
+        assert hint.group(1) == lead.national_id
+        assert Client().login(username=hint.group(1), password=hint.group(2))
 
     @pytest.mark.django_db
     def test_one_summary_audit_entry_with_the_counts(self, demo):

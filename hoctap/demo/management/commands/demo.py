@@ -82,3 +82,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"A demo learner signs in at /login/ with {learner}")
             )
+        instructor = services.demo_instructor_login(options["province"])
+        if instructor:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"The instructor of a running class signs in at /login/ with {instructor}"
+                )
+            )
