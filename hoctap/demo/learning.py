@@ -38,6 +38,7 @@ import hashlib
 import json
 import random
 import secrets
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ from typing import Any, NamedTuple, cast
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection
+from django.db.models import Model
 
 from hoctap.accounts.models import User
 from hoctap.core import bulk
@@ -126,12 +128,12 @@ ACCOUNT_RATE = {
     POLICE: 0.20,
     TEACHER: 0.95,
     CIVIL_SERVANT: 0.85,
-    WORKER: 0.45,
+    WORKER: 0.35,
     HELPER: 0.90,
 }
 ACCOUNT_RATE_BY_PROFILE = {
-    STUDENT: {"town": 0.15, "lowland": 0.10, "upland": 0.06},
-    CITIZEN: {"town": 0.12, "lowland": 0.08, "upland": 0.05},
+    STUDENT: {"town": 0.12, "lowland": 0.08, "upland": 0.05},
+    CITIZEN: {"town": 0.09, "lowland": 0.06, "upland": 0.035},
 }
 # Chance of a completion on the national portal.
 NATIONAL_RATE = {TEACHER: 0.30, CIVIL_SERVANT: 0.85, WORKER: 0.60, HELPER: 0.90}
@@ -139,7 +141,7 @@ NATIONAL_RATE_BY_PROFILE = {
     STUDENT: {"town": 0.45, "lowland": 0.38, "upland": 0.25},
     CITIZEN: {"town": 0.30, "lowland": 0.24, "upland": 0.15},
 }
-NATIONAL_SECOND_COURSE = 0.25  # of those, a second course
+NATIONAL_SECOND_COURSE = 0.15  # of those, a second course
 
 # Courses an organisation assigns to its members on the portal, by role.
 ASSIGNED = {
@@ -383,16 +385,87 @@ class Rows:
     completions: list[tuple[Any, ...]] = field(default_factory=list)
     certificates: list[tuple[Any, ...]] = field(default_factory=list)
 
-    def write(self) -> None:
+    def tables(self) -> list[tuple[type[Model], list[str], list[tuple[Any, ...]]]]:
         """Parents first: foreign keys may be checked row by row (`check_constraints_at_once`)."""
-        bulk.bulk_insert(User, USER_FIELDS, self.users)
-        bulk.bulk_insert(LearnerAccount, ACCOUNT_FIELDS, self.accounts)
-        bulk.bulk_insert(Enrolment, ENROLMENT_FIELDS, self.enrolments)
-        bulk.bulk_insert(LessonProgress, PROGRESS_FIELDS, self.progress)
-        bulk.bulk_insert(QuizAttempt, ATTEMPT_FIELDS, self.attempts)
-        bulk.bulk_insert(AttemptAnswer, ANSWER_FIELDS, self.answers)
-        bulk.bulk_insert(Completion, COMPLETION_FIELDS, self.completions)
-        bulk.bulk_insert(Certificate, CERTIFICATE_FIELDS, self.certificates)
+        return [
+            (User, USER_FIELDS, self.users),
+            (LearnerAccount, ACCOUNT_FIELDS, self.accounts),
+            (Enrolment, ENROLMENT_FIELDS, self.enrolments),
+            (LessonProgress, PROGRESS_FIELDS, self.progress),
+            (QuizAttempt, ATTEMPT_FIELDS, self.attempts),
+            (AttemptAnswer, ANSWER_FIELDS, self.answers),
+            (Completion, COMPLETION_FIELDS, self.completions),
+            (Certificate, CERTIFICATE_FIELDS, self.certificates),
+        ]
+
+
+class Writer:
+    """Writes each commune's rows with `hoctap.core.bulk`. On PostgreSQL, the COPY runs in a
+    thread, on the same connection and so in the same transaction, while the main thread
+    generates the next commune: the database's share (indexes, and the foreign-key checks at
+    the end of each COPY: about two thirds of the whole at province scale) overlaps with
+    Python's instead of following it. The main thread touches the connection only after
+    `wait()`. On SQLite (`make run`, the tests), the rows are written in line.
+
+    `seconds` collects each table's writing time; `waited` is the time the main thread spent
+    waiting for the writer (what the overlap did not hide)."""
+
+    def __init__(self, seconds: dict[str, float]) -> None:
+        self.seconds = seconds
+        self.threaded = connection.vendor == "postgresql"
+        self.thread: threading.Thread | None = None
+        self.failure: BaseException | None = None
+        self.waited = 0.0
+
+    def submit(self, rows: Rows) -> None:
+        self.wait()
+        if not self.threaded:
+            began = time.perf_counter()
+            for model, fields, table_rows in rows.tables():
+                started = time.perf_counter()
+                bulk.bulk_insert(model, fields, table_rows)
+                self._count(model, started)
+            self.waited += time.perf_counter() - began
+            return
+        raw = connection.connection  # the psycopg connection of this transaction
+        quote = connection.ops.quote_name
+        statements = []
+        for model, fields, table_rows in rows.tables():
+            columns = [str(getattr(model._meta.get_field(f), "column", f)) for f in fields]
+            names = ", ".join(quote(c) for c in columns)
+            sql = f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN"
+            statements.append((model, sql, table_rows))
+
+        def copy_all() -> None:
+            try:
+                with raw.cursor() as cursor:
+                    for model, sql, table_rows in statements:
+                        started = time.perf_counter()
+                        with cursor.copy(sql) as copy:
+                            for row in table_rows:
+                                copy.write_row(row)
+                        self._count(model, started)
+            except BaseException as exc:  # handed to the main thread by `wait`
+                self.failure = exc
+
+        self.thread = threading.Thread(target=copy_all, name="demo-learning-writer")
+        self.thread.start()
+
+    def _count(self, model: type[Model], started: float) -> None:
+        name = model.__name__
+        self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+
+    def wait(self) -> None:
+        """Until the rows submitted are written (the connection is then free); their error,
+        if any, raised here."""
+        if self.thread is not None:
+            began = time.perf_counter()
+            self.thread.join()
+            self.thread = None
+            self.waited += time.perf_counter() - began
+        if self.failure is not None:
+            failure, self.failure = self.failure, None
+            raise failure
 
 
 @dataclass
@@ -407,6 +480,8 @@ class LearningTotals:
     classes: int = 0
     class_completions: int = 0
     digital_groups: int = 0
+    answers: int = 0
+    write_seconds: dict[str, float] = field(default_factory=dict)  # by table
 
     def add(self, rows: Rows, completed: int) -> None:
         self.accounts += len(rows.accounts)
@@ -414,6 +489,7 @@ class LearningTotals:
         self.enrolments_completed += completed
         self.lesson_progress += len(rows.progress)
         self.quiz_attempts += len(rows.attempts)
+        self.answers += len(rows.answers)
         self.certificates += len(rows.certificates)
         for row in rows.completions:
             platform = str(row[5])  # the value, not the enum member (the audit entry is JSON)
@@ -1188,25 +1264,35 @@ def learning_build(
         taken_phones=set(LearnerAccount.objects.exclude(phone="").values_list("phone", flat=True)),
         seed=seed,
     )
-    generate_seconds = write_seconds = 0.0
+    generate_seconds = 0.0
     bulk.check_constraints_at_once()
     # the registers may have been written in this very transaction: statistics for the planner
     for model in (AdminUnit, Person, OrganisationMembership):
         bulk.analyze(model)
     organisation_codes = dict(Organisation.objects.values_list("id", "code"))
-    for index, plan in enumerate(communes):
-        began = time.perf_counter()
-        persons = _persons(plan.id)
-        if not persons:
-            continue
-        memberships = _memberships(persons, organisation_codes)
-        showcase = _showcase_candidate(persons, memberships) if index == 0 else None
-        rows = generator.commune(plan, persons, memberships, showcase=showcase)
-        generated = time.perf_counter()
-        rows.write()
-        totals.add(rows, generator.completed)
-        generate_seconds += generated - began
-        write_seconds += time.perf_counter() - generated
+    writer = Writer(totals.write_seconds)
+    pending: Rows | None = None  # generated, not yet handed to the writer
+    try:
+        for index, plan in enumerate(communes):
+            writer.wait()  # the connection is free: read this commune
+            began = time.perf_counter()
+            persons = _persons(plan.id)
+            memberships = _memberships(persons, organisation_codes) if persons else {}
+            if pending is not None:
+                writer.submit(pending)  # the previous commune, written while this one is made
+                pending = None
+            if persons:
+                showcase = _showcase_candidate(persons, memberships) if index == 0 else None
+                pending = generator.commune(plan, persons, memberships, showcase=showcase)
+                totals.add(pending, generator.completed)
+            generate_seconds += time.perf_counter() - began
+        if pending is not None:
+            writer.submit(pending)
+        writer.wait()
+    finally:
+        if writer.thread is not None:  # an error above: let the writer finish with the connection
+            writer.thread.join()
+    write_seconds = writer.waited
     began = time.perf_counter()
     reset_sequences([User, LearnerAccount, Enrolment, QuizAttempt, Completion])
     write_seconds += time.perf_counter() - began
@@ -1215,8 +1301,11 @@ def learning_build(
         "write learning rows",
         write_seconds,
         f"{totals.accounts:,} accounts, {totals.enrolments:,} enrolments, "
-        f"{totals.lesson_progress:,} lessons, {totals.quiz_attempts:,} attempts, "
-        f"{sum(totals.completions.values()):,} completions, {totals.certificates:,} certificates",
+        f"{totals.lesson_progress:,} lessons, {totals.quiz_attempts:,} attempts "
+        f"({totals.answers:,} answers), {sum(totals.completions.values()):,} completions, "
+        f"{totals.certificates:,} certificates; "
+        + ("COPY in a thread beside the generation: " if writer.threaded else "")
+        + ", ".join(f"{name} {sec:.1f} s" for name, sec in totals.write_seconds.items()),
     )
     began = time.perf_counter()
     community = _classes_and_groups(
