@@ -534,10 +534,11 @@ thể</strong>: “thủ tục đăng ký khai sinh” tốt hơn “tôi muốn
 nào”.</p>
 <h3>Mấy mẹo hữu ích</h3>
 <ul>
-<li>Đặt cụm từ trong <strong>dấu ngoặc kép</strong> để tìm đúng cụm đó: “giá lúa giống”.</li>
+<li>Đặt cụm từ trong <strong>dấu ngoặc kép</strong> để tìm đúng cụm đó: "giá lúa giống".</li>
 <li>Thêm <strong>site:gov.vn</strong> để chỉ tìm trên trang của cơ quan nhà nước, ví dụ: đăng ký
 khai sinh site:gov.vn.</li>
-<li>Thêm năm hoặc địa danh để có thông tin mới và đúng nơi: lịch tiêm chủng 2025 Lào Cai.</li>
+<li>Thêm năm hoặc địa danh để có thông tin mới và đúng nơi: lịch tiêm chủng 2025 kèm tên xã,
+phường của bạn.</li>
 <li>Dùng <strong>tìm kiếm bằng giọng nói</strong> (biểu tượng micro) nếu gõ chữ chậm.</li>
 </ul>
 <h3>Đọc kết quả</h3>
