@@ -20,14 +20,21 @@ Of the enrolments, most finish: every lesson done in order, the quiz passed with
 limit (answers drawn per question, scored as the quiz service scores them), a completion and a
 certificate; the rest stopped part-way or failed the quiz.
 
+The named learner `hoctap demo` prints (`showcase_learner`) is an ordinary resident of the
+first commune with two certificates and a course in progress.
+
 Like the registers, the rows are generated in Python, commune by commune, and written with
-`hoctap.core.bulk` (executemany on SQLite, COPY on PostgreSQL), with one summary audit entry:
-the services would take hours at province scale. Every row obeys what the services guarantee
+`hoctap.core.bulk` (executemany on SQLite, COPY on PostgreSQL, there in a thread beside the
+generation: `Writer`), with one summary audit entry: the services would take hours at province
+scale. Every row obeys what the services guarantee
 (lesson numbers in order, `lessons_done` = completed progress rows, one completion per person,
 course key and platform, one valid certificate per completion). Deterministic: the same seed
 and registers give the same rows, but for the certificate codes, which are random because they
 must stay unguessable. Times are drawn between the movement's launch and the registers'
 reference day, not from the clock.
+
+Offline classes and community digital technology groups come last (`_classes_and_groups`), in
+a few villages, through the models until their services land (`hoctap.demo.community`).
 """
 
 from __future__ import annotations
@@ -84,6 +91,8 @@ from hoctap.registry.models import OrganisationMembership, Person, PersonStatus
 
 __all__ = [
     "EXTERNAL_TITLES",
+    "LEARNING_MODELS",
+    "CommunePlan",
     "LearningTotals",
     "learning_build",
     "learning_loaded",

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.test import Client
 
+from hoctap.accounts.models import User
 from hoctap.audit.models import AuditEntry
 from hoctap.demo.courses import COURSES
 from hoctap.demo.learning import EXTERNAL_TITLES
@@ -534,3 +535,27 @@ def test_the_same_seed_gives_the_same_learning_data():
     assert first[1]["Completion"] > 0
     assert first == second
     assert other[0] != first[0]
+
+
+@pytest.mark.django_db
+def test_no_learner_id_number_printed_once_the_demo_passwords_are_changed():
+    out = io.StringIO()
+    call_command("demo", "--province", "15", "--scale", "small", "--seed", "1", stdout=out)
+    assert "A demo learner signs in" in out.getvalue()
+    learner = re.search(r"A demo learner signs in at /login/ with (\d{12})", out.getvalue())
+    assert learner is not None
+    account = LearnerAccount.objects.get(person__national_id=learner.group(1))
+
+    account.user.set_password("a-password-of-their-own")
+    account.user.save()
+    again = io.StringIO()
+    call_command("demo", "--if-empty", "--province", "15", stdout=again)
+    assert learner.group(1) not in again.getvalue()
+
+    admin = User.objects.get(username="admin")
+    admin.set_password("the-real-administrator-password")
+    admin.save()
+    real = io.StringIO()
+    call_command("demo", "--if-empty", "--province", "15", stdout=real)
+    assert "signs in at /login/ with" not in real.getvalue()
+    assert not re.search(r"\d{12}", real.getvalue())

@@ -77,6 +77,7 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Sign in with your own account (the demo login is not in use).")
+            return  # no demo learners' ID numbers printed from a database that may be real
         learner = services.demo_learner_login(options["province"])
         if learner:
             self.stdout.write(
