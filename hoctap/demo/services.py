@@ -17,8 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.hashers import check_password
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from hoctap.accounts import services as accounts
 from hoctap.accounts.models import User
@@ -27,8 +28,9 @@ from hoctap.accounts.roles import Role
 from hoctap.audit.services import audit_record
 from hoctap.core import bulk
 from hoctap.core.text import fold
-from hoctap.demo import names, population
+from hoctap.demo import learning, names, population
 from hoctap.demo.bulk import next_id, reset_sequences
+from hoctap.demo.courses import COURSES, courses_load
 from hoctap.demo.names import VILLAGE_NAMES
 from hoctap.geo import services as geo
 from hoctap.geo.models import (
@@ -38,6 +40,14 @@ from hoctap.geo.models import (
     UnitClosure,
     UnitKind,
     UnitLevel,
+)
+from hoctap.learning.models import (
+    Certificate,
+    Completion,
+    Course,
+    Enrolment,
+    EnrolmentStatus,
+    LearnerAccount,
 )
 from hoctap.registry import word_index
 from hoctap.registry.models import (
@@ -116,6 +126,13 @@ class DemoResult:
     persons: int = 0
     memberships: int = 0
     registers_skipped: bool = False
+    courses: int = 0
+    learner_accounts: int = 0
+    enrolments: int = 0
+    enrolments_completed: int = 0
+    certificates: int = 0
+    completions: dict[str, int] = field(default_factory=dict)  # by platform
+    learning_skipped: bool = False
     users: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, scope
     timings: list[tuple[str, float]] = field(default_factory=list)  # step, seconds
 
@@ -540,18 +557,21 @@ def demo_build(
                 changes={"scale": spec.name, "seed": seed, "villages": created_villages, **totals},
                 unit_id=province.id,
             )
-    if totals and not transaction.get_connection().in_atomic_block:
+
+        started = time.perf_counter()
+        created_courses = courses_load(province_code=province.code)
+        step("courses (services)", time.perf_counter() - started, f"{created_courses} created")
+        learned = False
+        if learning.learning_loaded(province):
+            result.learning_skipped = True  # never a second set of learning records
+        else:
+            learned = _learning(province=province, plans=plans, spec=spec, seed=seed, step=step)
+    if (totals or learned) and not transaction.get_connection().in_atomic_block:
         started = time.perf_counter()
         # VACUUM ANALYZE on PostgreSQL (outside a transaction, as here): statistics, and pages
         # marked all-visible so that a search can read an index alone
-        for model in (
-            AdminUnit,
-            Clan,
-            Household,
-            Person,
-            PersonStatusChange,
-            OrganisationMembership,
-        ):
+        tables = [AdminUnit, Clan, Household, Person, PersonStatusChange, OrganisationMembership]
+        for model in [*(tables if totals else []), *(learning.LEARNING_MODELS if learned else [])]:
             bulk.vacuum_analyze(model)
         step("analyze (planner statistics)", time.perf_counter() - started)
 
@@ -568,7 +588,78 @@ def demo_build(
     result.memberships = OrganisationMembership.objects.filter(
         person__village__parent__parent=province
     ).count()
+    _learning_counts(result, province)
     return result
+
+
+def _learning(
+    *, province: AdminUnit, plans: list[_CommunePlan], spec: Scale, seed: int, step: Progress
+) -> bool:
+    """Learning records over the registers, with one summary audit entry; whether there were
+    any (none without registers)."""
+    totals = learning.learning_build(
+        province=province,
+        communes=[
+            learning.CommunePlan(p.unit.id, p.unit.code, p.unit.name, p.profile) for p in plans
+        ],
+        seed=seed,
+        password=DEMO_PASSWORD,
+        progress=step,
+    )
+    if not (totals.accounts or totals.completions):
+        return False
+    # ONE audit entry for the generated learning records, as for the registers (the courses
+    # above went through the catalogue services, audited one by one)
+    audit_record(
+        actor=SYSTEM,
+        action="demo.load_learning",
+        target=province,
+        changes={"scale": spec.name, "seed": seed, **totals.as_changes()},
+        unit_id=province.id,
+    )
+    return True
+
+
+def _learning_counts(result: DemoResult, province: AdminUnit) -> None:
+    in_province = {"person__village__parent__parent": province}
+    result.courses = Course.objects.filter(code__in=[c.code for c in COURSES]).count()
+    result.learner_accounts = LearnerAccount.objects.filter(**in_province).count()
+    enrolments = Enrolment.objects.filter(**in_province)
+    result.enrolments = enrolments.count()
+    result.enrolments_completed = enrolments.filter(status=EnrolmentStatus.COMPLETED).count()
+    result.certificates = Certificate.objects.filter(
+        completion__person__village__parent__parent=province
+    ).count()
+    result.completions = dict(
+        Completion.objects.filter(**in_province)
+        .values("platform")
+        .annotate(n=Count("id"))
+        .order_by("platform")
+        .values_list("platform", "n")
+    )
+
+
+def demo_instructor_login(province_code: str) -> str | None:
+    """`<ID number> / <password>` of the lead instructor of the demo's running class (a
+    community digital group's leader), while they keep the demo password."""
+    province = AdminUnit.objects.filter(code=f"{int(province_code):02d}").first()
+    account = learning.showcase_instructor(province) if province is not None else None
+    if account is None or not check_password(DEMO_PASSWORD, account.user.password):
+        return None
+    return f"{account.person.national_id} / {DEMO_PASSWORD}"
+
+
+def demo_learner_login(province_code: str) -> str | None:
+    """`<ID number> / <password>` of the demo's named learner (a resident of the first
+    commune with a certificate and a course in progress), while they keep the demo password."""
+    province = AdminUnit.objects.filter(code=f"{int(province_code):02d}").first()
+    if province is None:
+        return None
+    account = learning.showcase_learner(province)
+    # `check_password` of the hashers, not the user's: no re-hash written by a read
+    if account is None or not check_password(DEMO_PASSWORD, account.user.password):
+        return None
+    return f"{account.person.national_id} / {DEMO_PASSWORD}"
 
 
 def demo_admin_ensure() -> tuple[Any, bool]:

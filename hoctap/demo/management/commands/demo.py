@@ -51,6 +51,17 @@ class Command(BaseCommand):
                 )
                 if result.registers_skipped:
                     self.stdout.write("  (the registers were already there: left as they were)")
+                platforms = ", ".join(f"{p} {n:,}" for p, n in result.completions.items())
+                self.stdout.write(
+                    f"Learning: {result.courses} courses, {result.learner_accounts:,} learner "
+                    f"accounts, {result.enrolments:,} enrolments "
+                    f"({result.enrolments_completed:,} completed), "
+                    f"{result.certificates:,} certificates; completions: {platforms or 'none'}"
+                )
+                if result.learning_skipped:
+                    self.stdout.write(
+                        "  (the learning records were there already: left as they are)"
+                    )
                 self.stdout.write(
                     f"Demo province {options['province']} ({options['scale']} scale): "
                     f"{result.persons:,} persons in {time.perf_counter() - started:.1f} s"
@@ -66,3 +77,16 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Sign in with your own account (the demo login is not in use).")
+            return  # no demo learners' ID numbers printed from a database that may be real
+        learner = services.demo_learner_login(options["province"])
+        if learner:
+            self.stdout.write(
+                self.style.SUCCESS(f"A demo learner signs in at /login/ with {learner}")
+            )
+        instructor = services.demo_instructor_login(options["province"])
+        if instructor:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"The instructor of a running class signs in at /login/ with {instructor}"
+                )
+            )
