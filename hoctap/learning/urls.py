@@ -3,6 +3,7 @@ from hoctap.learning.views import (
     certificates,
     classes,
     groups,
+    home,
     learners,
     portal,
     reports,
@@ -11,6 +12,7 @@ from hoctap.learning.views import (
 
 app_name = "learning"
 urlpatterns = [
+    *home.urlpatterns,
     *portal.urlpatterns,
     *verify.urlpatterns,
     *certificates.urlpatterns,
