@@ -152,14 +152,43 @@ def _score(
     return percent.quantize(decimal.Decimal("0.01")), rows
 
 
-@transaction.atomic
 def attempt_submit(
     *, actor: Any, attempt_id: int, answers: Mapping[int, Sequence[int]]
 ) -> AttemptResult:
     """Score the answers (question id → chosen choice ids) of an open attempt. Every answer
     must name a question of this attempt and answers of that question; a single-answer or
     true/false question takes one. Unanswered questions score nothing. Refused after the
-    deadline (the attempt is then closed as failed). A pass may complete the course."""
+    deadline: the attempt is then closed as failed (that much is kept), and the answers are
+    not recorded. A pass may complete the course."""
+    with transaction.atomic():
+        expired = _close_if_late(actor, attempt_id)
+    if expired:
+        raise Conflict(_("The time for this attempt ran out; it counts as not passed."))
+    return _attempt_score(actor=actor, attempt_id=attempt_id, answers=answers)
+
+
+def _close_if_late(actor: Any, attempt_id: int) -> bool:
+    """Close the learner's open attempt if its time ran out (committed on its own, so that a
+    late submission, refused, still ends the attempt)."""
+    account = learner_account_of(actor)
+    if account is None:
+        return False
+    attempt = (
+        QuizAttempt.objects.select_for_update()
+        .filter(
+            pk=attempt_id,
+            enrolment__person_id=account.person_id,
+            status=AttemptStatus.IN_PROGRESS,
+        )
+        .first()
+    )
+    return attempt is not None and _expire_if_late(attempt, timezone.now())
+
+
+@transaction.atomic
+def _attempt_score(
+    *, actor: Any, attempt_id: int, answers: Mapping[int, Sequence[int]]
+) -> AttemptResult:
     account = learner_account_of(actor)
     if account is None:
         raise NotFound(_("Attempt not found."))
@@ -172,7 +201,7 @@ def attempt_submit(
     if attempt is None:
         raise NotFound(_("Attempt not found."))
     now = timezone.now()
-    if _expire_if_late(attempt, now):
+    if attempt.status == AttemptStatus.EXPIRED:
         raise Conflict(_("The time for this attempt ran out; it counts as not passed."))
     if attempt.status != AttemptStatus.IN_PROGRESS:
         raise Conflict(_("This attempt has already been submitted."))

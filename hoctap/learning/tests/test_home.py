@@ -28,9 +28,7 @@ def test_a_learner_signs_in_with_the_id_number_and_lands_on_their_learning(
 
 
 def test_an_officer_lands_on_the_home_of_their_roles(learning: LearningWorld) -> None:
-    answer = Client().post(
-        "/login/", {"username": "officer_a", "password": PASSWORD}, follow=True
-    )
+    answer = Client().post("/login/", {"username": "officer_a", "password": PASSWORD}, follow=True)
     assert answer.redirect_chain[-1][0] == "/home/"
     assert 'id="nav-learning"' in answer.content.decode()
 

@@ -136,3 +136,28 @@ def test_another_learners_attempt_does_not_exist(learning: LearningWorld) -> Non
             actor=learning.world.officer_a, attempt_id=attempt.pk, answers=correct_answers(attempt)
         )
     assert not Certificate.objects.exists()
+
+
+def test_a_late_submission_is_refused_and_the_attempt_ends_as_failed(
+    learning: LearningWorld,
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    _finish_lessons(learning)
+    learning.quiz.time_limit_minutes = 5
+    learning.quiz.save()
+    attempt = quizzes.attempt_start(actor=learning.learner, quiz=learning.quiz)
+    QuizAttempt.objects.filter(pk=attempt.pk).update(
+        deadline=timezone.now() - datetime.timedelta(minutes=2)
+    )
+    with pytest.raises(Conflict, match="ran out"):
+        quizzes.attempt_submit(
+            actor=learning.learner, attempt_id=attempt.pk, answers=correct_answers(attempt)
+        )
+    attempt.refresh_from_db()
+    assert attempt.status == "expired"
+    assert attempt.passed is False
+    assert not attempt.answers.exists()
+    assert not Completion.objects.exists()
