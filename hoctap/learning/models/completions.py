@@ -61,21 +61,25 @@ class Completion(models.Model):
     completed_on = models.DateField(_("completed on"))
     score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, null=True, blank=True)
     certificate_no = models.CharField(_("certificate number"), max_length=60, blank=True)
-    enrolment = models.OneToOneField(
+    # At most one completion per enrolment and per class participant (partial unique
+    # constraints below): imported records, the many, carry neither and add no index entry.
+    enrolment = models.ForeignKey(
         "learning.Enrolment",
         verbose_name=_("enrolment"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="completion",
+        related_name="completions",
+        db_index=False,
     )
-    class_participant = models.OneToOneField(
+    class_participant = models.ForeignKey(
         "learning.ClassParticipant",
         verbose_name=_("class participant"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="completion",
+        related_name="completions",
+        db_index=False,
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
     recorded_by = models.ForeignKey(
@@ -85,6 +89,7 @@ class Completion(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # never searched by; one index less for a 200,000-row import
     )
 
     class Meta:
@@ -94,11 +99,23 @@ class Completion(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "course_key", "platform"], name="learning_completion_once"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["enrolment"],
+                condition=Q(enrolment__isnull=False),
+                name="learning_completion_one_per_enrolment",
+            ),
+            models.UniqueConstraint(
+                fields=["class_participant"],
+                condition=Q(class_participant__isnull=False),
+                name="learning_completion_one_per_participant",
+            ),
         ]
+        # A report's period (a quarter, nine months, a year) covers too large a share of
+        # the rows for an index on the date alone to help, and every import pays for each
+        # index: the person comes first in the unique key, the course with its dates here.
         indexes = [
             models.Index(fields=["course", "completed_on"], name="learning_completion_course_idx"),
-            models.Index(fields=["completed_on"], name="learning_completion_date_idx"),
         ]
 
     def __str__(self) -> str:
