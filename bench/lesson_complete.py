@@ -69,7 +69,7 @@ def _learners(count: int) -> Plan:
     import datetime
 
     from django.contrib.auth.hashers import make_password
-    from django.contrib.sessions.backends.db import SessionStore
+    from hoctap.core.sessions import SessionStore
     from django.db import transaction
     from django.middleware.csrf import _get_new_csrf_string
 
@@ -137,7 +137,7 @@ def _learners(count: int) -> Plan:
         user_id = users[f"hv{pid}"]
         store = SessionStore()
         store["_auth_user_id"] = str(user_id)
-        store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        store["_auth_user_backend"] = "hoctap.learning.auth.LearnerBackend"
         store["_auth_user_hash"] = User.objects.get(pk=user_id).get_session_auth_hash()
         store.create()
         sessions.append((str(store.session_key), _get_new_csrf_string()))

@@ -106,9 +106,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 # officers sign in with a user name; learners with their ID number or phone (ADR 0013)
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "hoctap.accounts.auth.AccountBackend",
     "hoctap.learning.auth.LearnerBackend",
 ]
+# the database store, reading its row in plain SQL (hoctap/core/sessions.py)
+SESSION_ENGINE = "hoctap.core.sessions"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

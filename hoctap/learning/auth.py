@@ -1,6 +1,6 @@
 """Sign-in for learners: their personal ID number or their sign-in phone, and their password.
 
-Officers keep signing in with their user name (Django's `ModelBackend`, listed first in
+Officers keep signing in with their user name (`AccountBackend`, Django's `ModelBackend`, first in
 `AUTHENTICATION_BACKENDS`); this backend answers when the name typed is an ID number or a phone
 that a learner account signs in with.
 """
@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
+from hoctap.accounts.auth import AccountBackend
 from hoctap.accounts.models import User
 from hoctap.learning.selectors.learners import account_for_sign_in
 
 
-class LearnerBackend(ModelBackend):
+class LearnerBackend(AccountBackend):
     def authenticate(
         self,
         request: HttpRequest | None,
