@@ -1,9 +1,12 @@
 """The learning app's pages, one module per area, each with its own `urlpatterns`:
 
+- `home`: where a user lands after signing in (`/learn/start`), and the officers' learning home
+  (`/learning/`);
 - `portal`: the learners' pages (`/learn/…`, `/signup/`): catalogue, course, lessons, quiz,
-  my learning, password change;
+  my learning, password change, the learner's certificate PDFs;
 - `verify`: the public certificate verification (`/verify/…`, no sign-in);
-- `certificates`: certificate PDFs, and the officers' certificate pages;
+- `certificates`: the officers' certificate pages: list, revoke, re-issue, bulk jobs
+  (`/learning/certificates/…`);
 - `catalogue`: writing courses (`/learning/courses/…`);
 - `learners`: learner accounts, bulk creation, course assignment (`/learning/accounts/…`);
 - `classes`: offline classes and attendance (`/learning/classes/…`);
