@@ -91,10 +91,11 @@ def test_an_instructor_takes_attendance_on_a_phone(
     page.fill("#id_username", cw.instructor.national_id)
     page.fill("#id_password", PASSWORD)
     page.click("main form button[type=submit]")
-    page.wait_for_url(re.compile(r"/home/$"))
+    page.wait_for_url(re.compile(r"/learn/$"))  # a learner without a role: their learning
 
-    # my classes come first; open the class, then session 1's attendance
-    page.goto(f"{base}/learning/classes/")
+    # the menu leads to my classes, which come first; open the class, then session 1
+    page.click("#nav-classes")
+    page.wait_for_url(re.compile(r"/learning/classes/$"))
     mine = page.locator("#my-classes [data-class='LOP-A-01'] a")
     expect(mine).to_be_visible()
     mine.click()
