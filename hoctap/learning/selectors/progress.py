@@ -20,6 +20,8 @@ from hoctap.accounts.roles import Perm
 from hoctap.core.errors import NotFound
 from hoctap.learning.codes import normalise_certificate_code
 from hoctap.learning.models import (
+    AttemptAnswer,
+    AttemptStatus,
     Certificate,
     CertificateStatus,
     Choice,
@@ -241,6 +243,50 @@ def attempt_questions(*, attempt: QuizAttempt) -> list[AttemptQuestion]:
         for item in attempt.layout
         if item["question"] in questions
     ]
+
+
+@dataclass
+class ReviewedChoice:
+    choice: Choice
+    chosen: bool  # by the learner; whether it was a right answer is not said (the answer key)
+
+
+@dataclass
+class ReviewedQuestion:
+    question: Question
+    choices: list[ReviewedChoice]  # in the order the attempt showed them
+    answered: bool
+    is_correct: bool
+
+    @property
+    def explanation(self) -> str:
+        return self.question.explanation
+
+
+def attempt_review(*, attempt: QuizAttempt) -> list[ReviewedQuestion]:
+    """A submitted attempt, question by question in the order it showed them: the answers the
+    learner chose, whether the question was answered right, and its explanation. Empty for
+    an attempt still open (nothing about the answers is told before it is submitted) and for
+    one whose time ran out (no answers were recorded). The answer key itself is not told: the
+    same questions come back in the next attempt. Three queries."""
+    if attempt.status != AttemptStatus.SUBMITTED:
+        return []
+    answers = {
+        answer.question_id: answer for answer in AttemptAnswer.objects.filter(attempt=attempt)
+    }
+    reviewed = []
+    for item in attempt_questions(attempt=attempt):
+        answer = answers.get(item.question.pk)
+        chosen = set(answer.choices) if answer is not None else set()
+        reviewed.append(
+            ReviewedQuestion(
+                question=item.question,
+                choices=[ReviewedChoice(choice=c, chosen=c.pk in chosen) for c in item.choices],
+                answered=bool(chosen),
+                is_correct=answer is not None and answer.is_correct,
+            )
+        )
+    return reviewed
 
 
 def _may_see_media(actor: Any, course: Course) -> bool:

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import Client
@@ -21,11 +22,13 @@ from hoctap.conftest import PASSWORD, World, client_for
 from hoctap.learning.models import (
     AttemptAnswer,
     Certificate,
+    Choice,
     Course,
     Enrolment,
     LearnerAccount,
     Lesson,
     LessonProgress,
+    Question,
     QuizAttempt,
 )
 from hoctap.learning.services import catalogue, completions, learners, progress, quizzes
@@ -36,6 +39,13 @@ pytestmark = pytest.mark.django_db
 
 def learner_client(learning: LearningWorld) -> Client:
     return client_for(learning.learner)
+
+
+def english(client: Client) -> Client:
+    """Pages in English (the language chosen with the switcher): texts are compared in
+    English; the Vietnamese catalogue is made centrally."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 def enrol_and_finish_lessons(learning: LearningWorld) -> Enrolment:
@@ -509,6 +519,57 @@ def test_fail_then_pass_the_quiz_through_the_pages(learning: LearningWorld) -> N
     quiz_page = client.get(quiz_url).content.decode()
     assert len(re.findall(r"data-attempt=", quiz_page)) == 2
     assert 'id="quiz-passed"' in quiz_page
+
+
+def test_the_result_page_tells_each_answer_right_or_wrong_with_its_explanation(
+    learning: LearningWorld,
+) -> None:
+    single, true_false = learning.questions
+    explanations = {
+        single.pk: "VNeID là ứng dụng của Bộ Công an.",
+        true_false.pk: "Mã OTP chỉ dành cho chính bạn.",
+    }
+    for question_id, text in explanations.items():
+        Question.objects.filter(pk=question_id).update(explanation=text)
+    enrol_and_finish_lessons(learning)
+    client = english(learner_client(learning))
+    started = client.post(reverse("learning:quiz", args=[learning.course.code]))
+    attempt = QuizAttempt.objects.get()
+    # before the answers are submitted: no explanation, no verdict, on either page
+    page = client.get(started["Location"]).content.decode()
+    assert all(text not in page for text in explanations.values())
+    assert 'data-correct="' not in page
+    result_url = reverse("learning:attempt_result", args=[attempt.pk])
+    assert client.get(result_url)["Location"] == started["Location"]
+
+    right, wrong = correct_answers(attempt), wrong_answers(attempt)
+    answers = {f"question_{single.pk}": [str(c) for c in right[single.pk]]}
+    answers[f"question_{true_false.pk}"] = [str(c) for c in wrong[true_false.pk]]
+    assert client.post(started["Location"], answers)["Location"] == result_url
+    page = client.get(result_url).content.decode()
+    assert 'data-passed="no"' in page
+    verdicts = dict(re.findall(r'data-question="(\d+)" data-correct="(yes|no)"', page))
+    assert verdicts == {str(single.pk): "yes", str(true_false.pk): "no"}
+    assert ">Right<" in page
+    assert ">Wrong<" in page
+    for text in explanations.values():
+        assert text in page
+    # the learner's own answers are marked; the key of the wrong one is not told
+    chosen = re.findall(r'<li class="chosen">.*?<strong>(.*?)</strong>', page)
+    wrong_choice = Choice.objects.get(pk=wrong[true_false.pk][0])
+    assert sorted(chosen) == sorted(["VNeID", wrong_choice.text])
+    assert page.count('class="chosen"') == 2
+
+
+def test_an_unanswered_question_is_reported_as_such(learning: LearningWorld) -> None:
+    enrol_and_finish_lessons(learning)
+    attempt = quizzes.attempt_start(actor=learning.learner, quiz=learning.quiz)
+    quizzes.attempt_submit(actor=learning.learner, attempt_id=attempt.pk, answers={})
+    client = english(learner_client(learning))
+    page = client.get(reverse("learning:attempt_result", args=[attempt.pk]))
+    text = page.content.decode()
+    assert text.count(">Not answered<") == 2
+    assert 'data-correct="yes"' not in text
 
 
 def test_an_answer_to_a_question_not_in_the_attempt_records_nothing(
