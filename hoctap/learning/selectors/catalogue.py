@@ -52,7 +52,12 @@ def course_catalogue(
     rows: QuerySet[Course] = (
         Course.objects.filter(_visible_q(actor, with_managed=with_managed))
         .select_related("owner")
-        .prefetch_related(Prefetch("competencies", queryset=Competency.objects.only("code")))
+        .prefetch_related(
+            Prefetch(
+                "competencies",
+                queryset=Competency.objects.select_related("area").only("code", "area__framework"),
+            )
+        )
         .order_by("title", "code")
     )
     words = fold(q or "")

@@ -70,10 +70,10 @@ def _owner(actor: Any, code: str, check: ErrorCollector) -> Organisation | None:
         organisation_visible_q(actor), code=(code or "").strip()
     ).first()
     if org is None:
-        check.add("owner", _("Unknown organisation code “%(code)s”.") % {"code": code or ""})
+        check.add("owner_code", _("Unknown organisation code “%(code)s”.") % {"code": code or ""})
         return None
     if not scope_for(actor, Perm.MANAGE_COURSES).covers_organisation(org.id, org.unit_id):
-        check.add("owner", _("You may not publish courses for this organisation."))
+        check.add("owner_code", _("You may not publish courses for this organisation."))
         return None
     return org
 
