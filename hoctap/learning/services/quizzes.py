@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoctap.audit.services import audit_record
-from hoctap.core.errors import Conflict, InvalidInput, NotFound
+from hoctap.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from hoctap.learning.models import (
     AttemptAnswer,
     AttemptStatus,
@@ -23,6 +23,7 @@ from hoctap.learning.models import (
     Choice,
     CourseStatus,
     Enrolment,
+    LearnerAccount,
     Question,
     QuestionKind,
     Quiz,
@@ -35,10 +36,17 @@ from hoctap.learning.services.progress import complete_if_done
 GRACE = datetime.timedelta(seconds=30)
 
 
-def _learner_enrolment(actor: Any, quiz: Quiz) -> Enrolment:
+def _learner_account(actor: Any) -> LearnerAccount:
+    """The actor's learner account; anyone else is refused as by the rest of the portal
+    (`progress._own_person`): the quiz exists, only a learner may take it."""
     account = learner_account_of(actor)
     if account is None:
-        raise NotFound(_("Quiz not found."))
+        raise PermissionDenied(_("Only a learner account can do this."))
+    return account
+
+
+def _learner_enrolment(actor: Any, quiz: Quiz) -> Enrolment:
+    account = _learner_account(actor)
     if quiz.course.status != CourseStatus.PUBLISHED:
         raise NotFound(_("Quiz not found."))
     enrolment = (
@@ -189,9 +197,7 @@ def _close_if_late(actor: Any, attempt_id: int) -> bool:
 def _attempt_score(
     *, actor: Any, attempt_id: int, answers: Mapping[int, Sequence[int]]
 ) -> AttemptResult:
-    account = learner_account_of(actor)
-    if account is None:
-        raise NotFound(_("Attempt not found."))
+    account = _learner_account(actor)
     attempt = (
         QuizAttempt.objects.select_for_update()
         .filter(pk=attempt_id, enrolment__person_id=account.person_id)

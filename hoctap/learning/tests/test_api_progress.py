@@ -78,6 +78,39 @@ def test_an_officer_without_a_learner_account_gets_403(learning: LearningWorld) 
     assert not Enrolment.objects.exists()
 
 
+def test_the_quiz_answers_a_user_without_a_learner_account_403_like_the_rest(
+    learning: LearningWorld,
+) -> None:
+    """Enrolling, lessons and the quiz refuse an officer without a learner account alike:
+    403, not a 404 that would say the quiz or the attempt does not exist."""
+    learner = client_for(learning.learner)
+    code = learning.course.code
+    post(learner, f"/api/v1/learning/courses/{code}/enrol")
+    for lesson in learning.lessons:
+        post(learner, f"/api/v1/learning/lessons/{lesson.pk}/complete")
+    attempt = post(learner, f"/api/v1/learning/courses/{code}/attempts").json()
+    stored = QuizAttempt.objects.get(pk=attempt["id"])
+    answers = {str(k): v for k, v in correct_answers(stored).items()}
+
+    officer = client_for(learning.world.officer_a)
+    refusals = [
+        post(officer, f"/api/v1/learning/courses/{code}/enrol"),
+        post(officer, f"/api/v1/learning/lessons/{learning.lessons[0].pk}/complete"),
+        officer.get(f"/api/v1/learning/courses/{code}/progress"),
+        post(officer, f"/api/v1/learning/courses/{code}/attempts"),
+        post(officer, f"/api/v1/learning/attempts/{attempt['id']}/submit", {"answers": answers}),
+    ]
+    assert [r.status_code for r in refusals] == [403] * 5
+    assert {r.json()["detail"] for r in refusals} == {"Only a learner account can do this."}
+    assert QuizAttempt.objects.count() == 1
+    stored.refresh_from_db()
+    assert stored.status == "in_progress"
+    assert not Certificate.objects.exists()
+    # a course that does not exist is still 404 for anyone
+    nowhere = post(officer, "/api/v1/learning/courses/NOWHERE-1/attempts")
+    assert nowhere.status_code == 404
+
+
 def test_anonymous_gets_401(learning: LearningWorld) -> None:
     answer = post(Client(), f"/api/v1/learning/lessons/{learning.lessons[0].pk}/complete")
     assert answer.status_code == 401
