@@ -293,14 +293,14 @@ def _may_see_media(actor: Any, course: Course) -> bool:
     owner = course.owner
     if scope_for(actor, Perm.MANAGE_COURSES).covers_organisation(owner.pk, owner.unit_id):
         return True
-    if course.status != CourseStatus.PUBLISHED:
-        return False
+    if course.status not in (CourseStatus.PUBLISHED, CourseStatus.ARCHIVED):
+        return False  # an archived course stays open to those enrolled
     return enrolment_get(actor=actor, course=course) is not None
 
 
 def lesson_media_get(*, actor: Any, lesson_id: int) -> Lesson:
-    """A lesson whose video the actor may watch: enrolled in its published course, or allowed
-    to edit the course."""
+    """A lesson whose video the actor may watch: enrolled in its published (or archived)
+    course, or allowed to edit the course."""
     lesson = Lesson.objects.filter(pk=lesson_id).select_related("course__owner").first()
     if lesson is None or not _may_see_media(actor, lesson.course):
         raise NotFound(_("Lesson not found."))

@@ -30,7 +30,7 @@ from hoctap.learning.models import (
     QuizAttempt,
 )
 from hoctap.learning.selectors.scope import learner_account_of
-from hoctap.learning.services.progress import complete_if_done
+from hoctap.learning.services.progress import OPEN_TO_ENROLLED, complete_if_done
 
 # a submission this long after the deadline still counts (the page's clock, the network)
 GRACE = datetime.timedelta(seconds=30)
@@ -46,8 +46,10 @@ def _learner_account(actor: Any) -> LearnerAccount:
 
 
 def _learner_enrolment(actor: Any, quiz: Quiz) -> Enrolment:
+    """The learner's enrolment in the quiz's course: published, or archived (those enrolled
+    keep it to finish it; for anyone else it no longer exists)."""
     account = _learner_account(actor)
-    if quiz.course.status != CourseStatus.PUBLISHED:
+    if quiz.course.status not in OPEN_TO_ENROLLED:
         raise NotFound(_("Quiz not found."))
     enrolment = (
         Enrolment.objects.filter(person_id=account.person_id, course_id=quiz.course_id)
@@ -55,6 +57,8 @@ def _learner_enrolment(actor: Any, quiz: Quiz) -> Enrolment:
         .first()
     )
     if enrolment is None:
+        if quiz.course.status != CourseStatus.PUBLISHED:
+            raise NotFound(_("Quiz not found."))
         raise Conflict(_("Enrol in the course first."))
     return enrolment
 

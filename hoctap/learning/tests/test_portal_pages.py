@@ -308,6 +308,65 @@ def test_a_draft_course_page_is_not_found(learning: LearningWorld) -> None:
     assert not Enrolment.objects.exists()
 
 
+def test_an_archived_course_stays_open_to_its_learners_to_the_certificate(
+    learning: LearningWorld,
+) -> None:
+    """Archiving a course takes it out of the catalogue, not away from those enrolled: they
+    finish the lessons, pass the quiz and download the certificate through the pages."""
+    progress.enrolment_self(actor=learning.learner, course=learning.course)
+    first, *rest = learning.lessons
+    progress.lesson_complete(actor=learning.learner, lesson_id=first.pk)
+    catalogue.course_set_status(actor=SYSTEM, course=learning.course, status="archived")
+    client = english(learner_client(learning))
+    code = learning.course.code
+
+    assert code not in client.get(reverse("learning:catalogue")).content.decode()
+    response = client.get(reverse("learning:course", args=[code]))
+    assert response.status_code == 200
+    assert 'id="archived"' in response.content.decode()
+    assert "takes no new learners" in response.content.decode()
+    assert 'id="enrol"' not in response.content.decode()
+    for lesson in rest:
+        url = reverse("learning:lesson", args=[lesson.pk])
+        assert client.get(url).status_code == 200
+        assert client.post(url, {"seconds_spent": "60"}).status_code == 302
+    assert Enrolment.objects.get().lessons_done == len(learning.lessons)
+    quiz_url = reverse("learning:quiz", args=[code])
+    assert client.get(quiz_url).status_code == 200
+    started = client.post(quiz_url)
+    assert started.status_code == 302
+    attempt = QuizAttempt.objects.get()
+    right = {f"question_{q}": [str(c) for c in cs] for q, cs in correct_answers(attempt).items()}
+    result = client.post(started["Location"], right)
+    page = client.get(result["Location"]).content.decode()
+    assert 'data-passed="yes"' in page
+    certificate = Certificate.objects.get()
+    pdf = client.get(reverse("learning:certificate_pdf", args=[certificate.code]))
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert code in client.get(reverse("learning:my_learning")).content.decode()
+
+
+def test_an_archived_course_takes_no_new_learner(learning: LearningWorld) -> None:
+    catalogue.course_set_status(actor=SYSTEM, course=learning.course, status="archived")
+    client = client_for(second_learner(learning.world))
+    code = learning.course.code
+    before = Enrolment.objects.count(), LessonProgress.objects.count(), AuditEntry.objects.count()
+    assert code not in client.get(reverse("learning:catalogue")).content.decode()
+    assert client.get(reverse("learning:course", args=[code])).status_code == 404
+    assert client.post(reverse("learning:course_enrol", args=[code])).status_code == 404
+    lesson_url = reverse("learning:lesson", args=[learning.lessons[0].pk])
+    assert client.get(lesson_url).status_code == 404
+    assert client.post(lesson_url, {"seconds_spent": "60"}).status_code == 404
+    assert client.get(reverse("learning:quiz", args=[code])).status_code == 404
+    assert client.post(reverse("learning:quiz", args=[code])).status_code == 404
+    assert (
+        Enrolment.objects.count(),
+        LessonProgress.objects.count(),
+        AuditEntry.objects.count(),
+    ) == before
+
+
 def _course_page_queries(client: Client, code: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("learning:course", args=[code]))

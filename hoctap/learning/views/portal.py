@@ -242,7 +242,7 @@ def _refused(
 def lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
     """A lesson. Opening it records the learner's progress (a locked lesson is refused, and
     nothing is recorded); the form at the bottom marks it done and goes to the next one."""
-    lesson = catalogue_selectors.lesson_get_for_learner(lesson_id=lesson_id)
+    lesson = catalogue_selectors.lesson_get_for_learner(actor=request.user, lesson_id=lesson_id)
     course_url = reverse("learning:course", kwargs={"code": lesson.course.code})
     form = LessonCompleteForm(request.POST or None)
     try:
