@@ -159,6 +159,11 @@ HOCTAP_DEMO_PROVINCE = os.environ.get("HOCTAP_DEMO_PROVINCE", "15")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Lesson videos uploaded on the course pages: the largest file, in MB, and the kinds accepted,
+# by the file name's extension (formats a phone's browser plays). A link to a video hosted
+# elsewhere is the lighter choice on a slow connection.
+HOCTAP_LESSON_VIDEO_MAX_MB = int(os.environ.get("HOCTAP_LESSON_VIDEO_MAX_MB", "200"))
+HOCTAP_LESSON_VIDEO_EXTENSIONS = ["mp4", "m4v", "webm", "ogv", "mov"]
 # The largest file the import page accepts, in MB (a province's persons as CSV: ~350 MB).
 HOCTAP_IMPORT_MAX_UPLOAD_MB = int(os.environ.get("HOCTAP_IMPORT_MAX_UPLOAD_MB", "500"))
 # The address the public reaches the server by (e.g. https://hoctap.laocai.gov.vn), for links

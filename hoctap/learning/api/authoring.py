@@ -18,7 +18,7 @@ import decimal
 from typing import Any
 
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from hoctap.core.api import ERRORS, AuthedRequest
 from hoctap.learning.api import courses
@@ -29,38 +29,27 @@ from hoctap.learning.services import catalogue as services
 router = Router(tags=["learning: frameworks"])
 
 
-class AuthoringCourseOut(Schema):
-    code: str
-    title: str
-    summary: str
-    language: str
-    target_groups: list[str]
-    competencies: list[str] = Field(..., description="`<framework>:<code>`, e.g. `tt02_2025:1.1`")
-    level: int
-    estimated_hours: decimal.Decimal
-    owner: str = Field(..., description="Code of the owner organisation")
-    status: str
-    sequential: bool = Field(
-        ..., description="The next lesson stays locked until the previous one is done"
-    )
-    lesson_count: int
+class AuthoringCourseOut(courses.CourseOut):
+    """The course as `GET /courses/{code}` lists it, and when it was published."""
+
     published_at: datetime.datetime | None
 
     @staticmethod
     def resolve_competencies(obj: Course) -> list[str]:
-        return sorted(
-            f"{c.area.framework}:{c.code}" for c in obj.competencies.select_related("area")
-        )
+        # read afresh: a write may have just replaced them
+        return courses.qualified_codes(obj.competencies.select_related("area"))
 
-    @staticmethod
-    def resolve_owner(obj: Course) -> str:
-        return obj.owner.code
+
+# an unknown field is refused, not ignored: a writer still sending the old `owner` learns it
+FORBID_UNKNOWN_FIELDS = ConfigDict(extra="forbid")
 
 
 class CourseIn(Schema):
+    model_config = FORBID_UNKNOWN_FIELDS
+
     code: str
     title: str
-    owner: str = Field(..., description="Code of an organisation you manage courses for")
+    owner_code: str = Field(..., description="Code of an organisation you manage courses for")
     summary: str = ""
     language: CourseLanguage = CourseLanguage.VIETNAMESE
     target_groups: list[TargetGroup] = []
@@ -73,8 +62,10 @@ class CourseIn(Schema):
 
 
 class CoursePatch(Schema):
+    model_config = FORBID_UNKNOWN_FIELDS
+
     title: str | None = None
-    owner: str | None = None
+    owner_code: str | None = None
     summary: str | None = None
     language: CourseLanguage | None = None
     target_groups: list[TargetGroup] | None = None
@@ -95,7 +86,7 @@ def course_create(request: AuthedRequest, payload: CourseIn) -> Any:
         actor=request.auth,
         code=payload.code,
         title=payload.title,
-        owner_code=payload.owner,
+        owner_code=payload.owner_code,
         summary=payload.summary,
         language=payload.language,
         target_groups=[str(g) for g in payload.target_groups],
@@ -124,7 +115,7 @@ def course_update(request: AuthedRequest, code: str, payload: CoursePatch) -> An
         level=fields.get("level"),
         estimated_hours=fields.get("estimated_hours"),
         sequential=fields.get("sequential"),
-        owner_code=fields.get("owner"),
+        owner_code=fields.get("owner_code"),
     )
 
 

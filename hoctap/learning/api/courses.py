@@ -1,18 +1,28 @@
 """`/api/v1/learning/courses`: the catalogue. Published courses for anyone signed in; an officer
 holding `learning.manage_course` over a course's owner also sees its drafts and archived
-versions. Lesson bodies are not part of the API (the lesson pages show them)."""
+versions. Lesson bodies are not part of the API (the lesson pages show them).
+
+A course has one shape, read or written (`api/authoring.py` adds what only its writers need):
+competencies named with their framework (`tt02_2025:1.1`, as the writing endpoints take them:
+both frameworks have a `1.1`), the owner as `owner_code`."""
 
 import decimal
+from collections.abc import Iterable
 
 from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
 from hoctap.core.api import ERRORS, AuthedRequest
-from hoctap.learning.models import Course, CourseModule, Lesson, TargetGroup
+from hoctap.learning.models import Competency, Course, CourseModule, Lesson, TargetGroup
 from hoctap.learning.selectors import catalogue
 
 router = Router(tags=["learning: courses"])
+
+
+def qualified_codes(competencies: Iterable[Competency]) -> list[str]:
+    """`<framework>:<code>` of each competency (its area loaded with it), sorted."""
+    return sorted(f"{c.area.framework}:{c.code}" for c in competencies)
 
 
 class CourseOut(Schema):
@@ -21,10 +31,13 @@ class CourseOut(Schema):
     summary: str
     language: str
     target_groups: list[str]
-    competencies: list[str] = Field(..., description="Codes of the competencies it builds")
+    competencies: list[str] = Field(
+        ...,
+        description="The competencies it builds, `<framework>:<code>` (e.g. `tt02_2025:1.1`)",
+    )
     level: int
     estimated_hours: decimal.Decimal
-    owner_code: str
+    owner_code: str = Field(..., description="Code of the owner organisation")
     owner_name: str
     status: str
     sequential: bool = Field(..., description="Lessons open in order")
@@ -32,7 +45,7 @@ class CourseOut(Schema):
 
     @staticmethod
     def resolve_competencies(obj: Course) -> list[str]:
-        return [c.code for c in obj.competencies.all()]
+        return qualified_codes(obj.competencies.all())  # prefetched with their areas
 
     @staticmethod
     def resolve_owner_code(obj: Course) -> str:

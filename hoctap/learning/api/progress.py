@@ -16,7 +16,6 @@ from hoctap.core.errors import NotFound, PermissionDenied
 from hoctap.learning.models import (
     Choice,
     Course,
-    CourseStatus,
     Enrolment,
     LessonProgress,
     Question,
@@ -24,6 +23,7 @@ from hoctap.learning.models import (
 )
 from hoctap.learning.selectors.scope import learner_account_of
 from hoctap.learning.services import progress, quizzes
+from hoctap.learning.services.progress import OPEN_TO_ENROLLED
 
 router = Router(tags=["learning: progress"])
 
@@ -102,8 +102,10 @@ class EnrolmentOut(Schema):
         return obj.course.lesson_count
 
 
-def _published(code: str) -> Course:
-    course = Course.objects.filter(code=code, status=CourseStatus.PUBLISHED).first()
+def _course(code: str) -> Course:
+    """A published or archived course: the services then tell whether the learner may use
+    it (an archived one only by those enrolled)."""
+    course = Course.objects.filter(code=code, status__in=OPEN_TO_ENROLLED).first()
     if course is None:
         raise NotFound(_("Course not found."))
     return course
@@ -115,7 +117,7 @@ def _published(code: str) -> Course:
     summary="Enrol the signed-in learner in a published course",
 )
 def course_enrol(request: AuthedRequest, code: str) -> Enrolment:
-    return progress.enrolment_self(actor=request.auth, course=_published(code))
+    return progress.enrolment_self(actor=request.auth, course=_course(code))
 
 
 class LessonStateOut(Schema):
@@ -191,7 +193,7 @@ class AttemptOut(Schema):
     summary="Start an attempt at the course's quiz (or get the one still open)",
 )
 def attempt_start(request: AuthedRequest, code: str) -> AttemptOut:
-    quiz = Quiz.objects.filter(course=_published(code)).select_related("course").first()
+    quiz = Quiz.objects.filter(course=_course(code)).select_related("course").first()
     if quiz is None:
         raise NotFound(_("This course has no quiz."))
     attempt = quizzes.attempt_start(actor=request.auth, quiz=quiz)

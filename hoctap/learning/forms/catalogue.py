@@ -19,7 +19,12 @@ from hoctap.learning.models import (
     TargetGroup,
 )
 from hoctap.learning.richtext import ALLOWED_TAGS
-from hoctap.learning.services.catalogue import DIRECTIONS, true_false_choices
+from hoctap.learning.services.catalogue import (
+    DIRECTIONS,
+    true_false_choices,
+    video_extensions,
+    video_max_mb,
+)
 
 MAX_ANSWERS = 6
 
@@ -212,12 +217,7 @@ class LessonForm(PageForm):
         widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "true"}),
         help_text=LESSON_BODY_HELP,
     )
-    video_file = forms.FileField(
-        label=_("Video file"),
-        required=False,
-        help_text=_("MP4 or WebM, at most 200 MB. Or give a link below, not both."),
-        widget=forms.ClearableFileInput(attrs={"accept": "video/*"}),
-    )
+    video_file = forms.FileField(label=_("Video file"), required=False)
     video_url = forms.CharField(
         label=_("Video link"),
         required=False,
@@ -230,8 +230,15 @@ class LessonForm(PageForm):
 
     def __init__(self, *args: Any, has_video_file: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # the accepted kinds and size are settings (the service checks them)
+        extensions = video_extensions()
+        self.fields["video_file"].help_text = _(
+            "%(kinds)s, at most %(n)s MB. Or give a link below, not both."
+        ) % {"kinds": ", ".join(e.upper() for e in extensions), "n": video_max_mb()}
         # the clearable widget's own "clear" box is replaced by `remove_video_file`
-        self.fields["video_file"].widget = forms.FileInput(attrs={"accept": "video/*"})
+        self.fields["video_file"].widget = forms.FileInput(
+            attrs={"accept": ",".join(f".{e}" for e in extensions)}
+        )
         if not has_video_file:
             del self.fields["remove_video_file"]
 

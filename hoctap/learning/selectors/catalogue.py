@@ -1,16 +1,18 @@
 """Reads of the catalogue: the published courses learners browse, and one course with its
 modules and lessons.
 
-Published courses are open to everyone signed in. An officer holding `learning.manage_course`
-over a course's owner organisation also sees its drafts and archived versions; for anyone else
-an unpublished course does not exist.
+Published courses are open to everyone signed in. An archived course is no longer listed and
+takes no new learners, but the learners enrolled in it keep it: they can finish it and get
+their certificate. An officer holding `learning.manage_course` over a course's owner
+organisation also sees its drafts and archived versions; for anyone else an unpublished course
+does not exist.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from hoctap.accounts.permissions import scope_for
@@ -22,10 +24,12 @@ from hoctap.learning.models import (
     Course,
     CourseModule,
     CourseStatus,
+    Enrolment,
     Lesson,
     Quiz,
     TargetGroup,
 )
+from hoctap.learning.selectors.scope import own_person_id
 
 
 def _visible_q(actor: Any, *, with_managed: bool) -> Q:
@@ -36,6 +40,17 @@ def _visible_q(actor: Any, *, with_managed: bool) -> Q:
     if scope.is_empty:
         return published
     return published | scope.organisations_q("owner_id", "owner__unit_id")
+
+
+def enrolled_archived_q(actor: Any, course: str = "") -> Q:
+    """Archived courses (`course`: the path to the course; "" for courses themselves) the
+    actor's learner account is enrolled in: they stay open to them. Nothing for anyone else."""
+    person_id = own_person_id(actor)
+    if person_id is None:
+        return Q(pk__in=[])
+    prefix = f"{course}__" if course else ""
+    enrolled = Enrolment.objects.filter(person_id=person_id, course_id=OuterRef(f"{prefix}pk"))
+    return Q(**{f"{prefix}status": CourseStatus.ARCHIVED}) & Q(Exists(enrolled))
 
 
 def course_catalogue(
@@ -52,7 +67,12 @@ def course_catalogue(
     rows: QuerySet[Course] = (
         Course.objects.filter(_visible_q(actor, with_managed=with_managed))
         .select_related("owner")
-        .prefetch_related(Prefetch("competencies", queryset=Competency.objects.only("code")))
+        .prefetch_related(
+            Prefetch(
+                "competencies",
+                queryset=Competency.objects.select_related("area").only("code", "area__framework"),
+            )
+        )
         .order_by("title", "code")
     )
     words = fold(q or "")
@@ -73,9 +93,11 @@ def target_group_labels(course: Course) -> list[str]:
 def course_get(*, actor: Any, code: str, with_managed: bool = False) -> Course:
     """One course with its competencies, modules and lessons (no lesson bodies needed by the
     callers, but loaded with the row), the quiz if any, in a constant number of queries.
-    `module_list` holds the modules in order, each with `lesson_list`."""
+    `module_list` holds the modules in order, each with `lesson_list`. An archived course is
+    found by the learners enrolled in it."""
+    visible = _visible_q(actor, with_managed=with_managed) | enrolled_archived_q(actor)
     course = (
-        Course.objects.filter(_visible_q(actor, with_managed=with_managed), code=code)
+        Course.objects.filter(visible, code=code)
         .select_related("owner")
         .prefetch_related(
             Prefetch(
@@ -111,11 +133,14 @@ def course_lessons(course: Course) -> list[Lesson]:
     return [lesson for module in course.module_list for lesson in module.lesson_list]  # type: ignore[attr-defined]
 
 
-def lesson_get_for_learner(*, lesson_id: int) -> Lesson:
-    """A lesson of a published course, with its course, module and attachments, and its
-    neighbours' ids (`previous_id`, `next_id`)."""
+def lesson_get_for_learner(*, actor: Any, lesson_id: int) -> Lesson:
+    """A lesson of a published course (or of an archived one the actor is enrolled in), with
+    its course, module and attachments, and its neighbours' ids (`previous_id`, `next_id`)."""
     lesson = (
-        Lesson.objects.filter(pk=lesson_id, course__status=CourseStatus.PUBLISHED)
+        Lesson.objects.filter(
+            Q(course__status=CourseStatus.PUBLISHED) | enrolled_archived_q(actor, "course"),
+            pk=lesson_id,
+        )
         .select_related("course", "module")
         .prefetch_related("attachments")
         .first()

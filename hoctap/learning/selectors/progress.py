@@ -20,6 +20,8 @@ from hoctap.accounts.roles import Perm
 from hoctap.core.errors import NotFound
 from hoctap.learning.codes import normalise_certificate_code
 from hoctap.learning.models import (
+    AttemptAnswer,
+    AttemptStatus,
     Certificate,
     CertificateStatus,
     Choice,
@@ -243,18 +245,62 @@ def attempt_questions(*, attempt: QuizAttempt) -> list[AttemptQuestion]:
     ]
 
 
+@dataclass
+class ReviewedChoice:
+    choice: Choice
+    chosen: bool  # by the learner; whether it was a right answer is not said (the answer key)
+
+
+@dataclass
+class ReviewedQuestion:
+    question: Question
+    choices: list[ReviewedChoice]  # in the order the attempt showed them
+    answered: bool
+    is_correct: bool
+
+    @property
+    def explanation(self) -> str:
+        return self.question.explanation
+
+
+def attempt_review(*, attempt: QuizAttempt) -> list[ReviewedQuestion]:
+    """A submitted attempt, question by question in the order it showed them: the answers the
+    learner chose, whether the question was answered right, and its explanation. Empty for
+    an attempt still open (nothing about the answers is told before it is submitted) and for
+    one whose time ran out (no answers were recorded). The answer key itself is not told: the
+    same questions come back in the next attempt. Three queries."""
+    if attempt.status != AttemptStatus.SUBMITTED:
+        return []
+    answers = {
+        answer.question_id: answer for answer in AttemptAnswer.objects.filter(attempt=attempt)
+    }
+    reviewed = []
+    for item in attempt_questions(attempt=attempt):
+        answer = answers.get(item.question.pk)
+        chosen = set(answer.choices) if answer is not None else set()
+        reviewed.append(
+            ReviewedQuestion(
+                question=item.question,
+                choices=[ReviewedChoice(choice=c, chosen=c.pk in chosen) for c in item.choices],
+                answered=bool(chosen),
+                is_correct=answer is not None and answer.is_correct,
+            )
+        )
+    return reviewed
+
+
 def _may_see_media(actor: Any, course: Course) -> bool:
     owner = course.owner
     if scope_for(actor, Perm.MANAGE_COURSES).covers_organisation(owner.pk, owner.unit_id):
         return True
-    if course.status != CourseStatus.PUBLISHED:
-        return False
+    if course.status not in (CourseStatus.PUBLISHED, CourseStatus.ARCHIVED):
+        return False  # an archived course stays open to those enrolled
     return enrolment_get(actor=actor, course=course) is not None
 
 
 def lesson_media_get(*, actor: Any, lesson_id: int) -> Lesson:
-    """A lesson whose video the actor may watch: enrolled in its published course, or allowed
-    to edit the course."""
+    """A lesson whose video the actor may watch: enrolled in its published (or archived)
+    course, or allowed to edit the course."""
     lesson = Lesson.objects.filter(pk=lesson_id).select_related("course__owner").first()
     if lesson is None or not _may_see_media(actor, lesson.course):
         raise NotFound(_("Lesson not found."))

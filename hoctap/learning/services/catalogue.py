@@ -11,7 +11,10 @@ import decimal
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import File
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -45,7 +48,7 @@ from hoctap.registry.rules import ErrorCollector, clean_code, clean_name
 
 TARGET_GROUPS = frozenset(TargetGroup.values)
 LANGUAGES = frozenset(CourseLanguage.values)
-MAX_UPLOAD_MB = 200
+MAX_UPLOAD_MB = 200  # a lesson's attachment (videos: HOCTAP_LESSON_VIDEO_MAX_MB)
 
 
 def _audit(actor: Any, action: str, target: Any, course: Course, changes: dict[str, Any]) -> None:
@@ -70,10 +73,10 @@ def _owner(actor: Any, code: str, check: ErrorCollector) -> Organisation | None:
         organisation_visible_q(actor), code=(code or "").strip()
     ).first()
     if org is None:
-        check.add("owner", _("Unknown organisation code “%(code)s”.") % {"code": code or ""})
+        check.add("owner_code", _("Unknown organisation code “%(code)s”.") % {"code": code or ""})
         return None
     if not scope_for(actor, Perm.MANAGE_COURSES).covers_organisation(org.id, org.unit_id):
-        check.add("owner", _("You may not publish courses for this organisation."))
+        check.add("owner_code", _("You may not publish courses for this organisation."))
         return None
     return org
 
@@ -370,6 +373,40 @@ def module_delete(*, actor: Any, module: CourseModule) -> None:
     renumber_lessons(course)
 
 
+def video_extensions() -> list[str]:
+    """The extensions a lesson's video file may have (`HOCTAP_LESSON_VIDEO_EXTENSIONS`)."""
+    return [str(e).lower().lstrip(".") for e in settings.HOCTAP_LESSON_VIDEO_EXTENSIONS]
+
+
+def video_max_mb() -> int:
+    """The largest lesson video accepted, in MB (`HOCTAP_LESSON_VIDEO_MAX_MB`)."""
+    return int(settings.HOCTAP_LESSON_VIDEO_MAX_MB)
+
+
+def _check_video_file(check: ErrorCollector, video_file: File[Any]) -> None:
+    """A video file, by its name's extension and its size. The content is not sniffed: the
+    file is served to the course's learners and editors only, typed by that extension (and
+    `nosniff`)."""
+    name = getattr(video_file, "name", "") or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    allowed = video_extensions()
+    if extension not in allowed:
+        check.add(
+            "video_file",
+            _("Upload a video file: %(kinds)s.") % {"kinds": ", ".join(e.upper() for e in allowed)},
+        )
+    elif video_file.size and video_file.size > video_max_mb() * 1024 * 1024:
+        check.add("video_file", _("The file is larger than %(n)s MB.") % {"n": video_max_mb()})
+
+
+def _is_https_link(url: str) -> bool:
+    try:
+        URLValidator(schemes=["https"])(url)
+    except ValidationError:
+        return False
+    return True
+
+
 def _clean_lesson(
     check: ErrorCollector,
     *,
@@ -381,12 +418,12 @@ def _clean_lesson(
 ) -> dict[str, Any]:
     clean_title = check.run(clean_name, title, "title")
     url = (video_url or "").strip()
-    if url and not url.startswith(("https://", "http://")):
+    if url and not _is_https_link(url):
         check.add("video_url", _("Give a web address starting with https://."))
     if url and video_file is not None:
         check.add("video_url", _("Give either a video file or a link, not both."))
-    if video_file is not None and video_file.size and video_file.size > MAX_UPLOAD_MB * 1024 * 1024:
-        check.add("video_file", _("The file is larger than %(n)s MB.") % {"n": MAX_UPLOAD_MB})
+    if video_file is not None:
+        _check_video_file(check, video_file)
     minutes = estimated_minutes if estimated_minutes is not None else 10
     if not 1 <= int(minutes) <= 600:
         check.add("estimated_minutes", _("Give the minutes as a number from 1 to 600."))

@@ -21,10 +21,12 @@ from hoctap.audit.services import audit_record
 from hoctap.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from hoctap.geo.models import AdminUnit
 from hoctap.geo.selectors import unit_visible_q
+from hoctap.learning.certificate_pdf import certificate_pdf
 from hoctap.learning.models import (
     Certificate,
     CertificateBatch,
     CertificateBatchKind,
+    CertificateStatus,
     Completion,
     Course,
     JobStatus,
@@ -73,6 +75,29 @@ def certificate_reissue_current(
         raise InvalidInput({"reason": _("At most %(n)s characters.") % {"n": REASON_MAX}})
     _title_refresh(actor=actor, completion=certificate.completion)
     return certificate_reissue(actor=actor, certificate=certificate, reason=reason)
+
+
+def certificate_pdf_export(*, actor: Any, certificate: Certificate, verify_url: str) -> bytes:
+    """A certificate as PDF for an officer who sees its person (`learning.view_record`): the
+    copy a class participant without a learner account is given. It carries the person's name
+    and leaves the system, so each download is audited (as other exports of personal data).
+    A revoked certificate is not served (Conflict)."""
+    if not person_in_scope(actor, certificate.completion.person_id, Perm.VIEW_LEARNING):
+        raise NotFound(_("Certificate not found."))
+    if certificate.status == CertificateStatus.REVOKED:
+        raise Conflict(_("This certificate is revoked and can no longer be downloaded."))
+    # rendered before the transaction: on SQLite an open write transaction would hold the
+    # database's write lock for the whole rendering
+    pdf = certificate_pdf(certificate=certificate, verify_url=verify_url)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="certificate.download",
+            target=certificate,
+            changes={"code": certificate.code, "format": "pdf"},
+            unit_id=certificate.completion.person.village_id,
+        )
+    return pdf
 
 
 # ---------------------------------------------------------------------------------------------

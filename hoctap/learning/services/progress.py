@@ -40,6 +40,9 @@ from hoctap.learning.services.completions import certificate_issue, completion_r
 from hoctap.registry.models import Person
 
 MAX_SECONDS_PER_CALL = 4 * 3600  # time spent reported by one page: more is a clock error
+# An archived course takes no new learners, but those enrolled keep it: they can finish it
+# and get their certificate. A draft is open to no learner.
+OPEN_TO_ENROLLED = (CourseStatus.PUBLISHED, CourseStatus.ARCHIVED)
 
 
 def _own_person(actor: Any) -> Person:
@@ -51,13 +54,16 @@ def _own_person(actor: Any) -> Person:
 
 @transaction.atomic
 def enrolment_self(*, actor: Any, course: Course) -> Enrolment:
-    """The signed-in learner enrols in a published course (again: their enrolment as it is)."""
+    """The signed-in learner enrols in a published course (again: their enrolment as it is,
+    also once the course is archived; an archived course takes no one new)."""
     person = _own_person(actor)
-    if course.status != CourseStatus.PUBLISHED:
+    if course.status not in OPEN_TO_ENROLLED:
         raise NotFound(_("Course not found."))
     existing = Enrolment.objects.filter(person=person, course=course).first()
     if existing is not None:
         return existing
+    if course.status != CourseStatus.PUBLISHED:
+        raise NotFound(_("Course not found."))
     enrolment = Enrolment.objects.create(person=person, course=course, source=EnrolmentSource.SELF)
     audit_record(
         actor=actor,
@@ -148,23 +154,21 @@ def enrolment_assign(
     return result
 
 
-def _enrolment_for(person_id: int, course_id: int) -> Enrolment:
-    enrolment = Enrolment.objects.filter(person_id=person_id, course_id=course_id).first()
-    if enrolment is None:
-        raise Conflict(_("Enrol in the course first."))
-    return enrolment
-
-
 def _learner_lesson(actor: Any, lesson_id: int) -> tuple[Lesson, Enrolment]:
     person = _own_person(actor)
     lesson = (
-        Lesson.objects.filter(pk=lesson_id, course__status=CourseStatus.PUBLISHED)
+        Lesson.objects.filter(pk=lesson_id, course__status__in=OPEN_TO_ENROLLED)
         .select_related("course")
         .first()
     )
     if lesson is None:
         raise NotFound(_("Lesson not found."))
-    return lesson, _enrolment_for(person.pk, lesson.course_id)
+    enrolment = Enrolment.objects.filter(person_id=person.pk, course_id=lesson.course_id).first()
+    if enrolment is None:
+        if lesson.course.status != CourseStatus.PUBLISHED:
+            raise NotFound(_("Lesson not found."))  # archived: no enrolling any more
+        raise Conflict(_("Enrol in the course first."))
+    return lesson, enrolment
 
 
 def lesson_is_locked(*, enrolment: Enrolment, lesson: Lesson) -> bool:
@@ -235,7 +239,7 @@ SELECT e.id, e.lessons_done, e.status, l.number, l.course_id, c.sequential, c.le
 FROM {account} a
 JOIN {person} per ON per.id = a.person_id
 JOIN {lesson} l ON l.id = %s
-JOIN {course} c ON c.id = l.course_id AND c.status = %s
+JOIN {course} c ON c.id = l.course_id AND c.status IN (%s, %s)
 JOIN {enrolment} e ON e.person_id = a.person_id AND e.course_id = l.course_id
 LEFT JOIN {progress} p ON p.enrolment_id = e.id AND p.lesson_id = l.id
 WHERE a.user_id = %s
@@ -258,7 +262,8 @@ def _tables() -> dict[str, str]:
 
 def _why_not(actor: Any, lesson_id: int) -> DomainError:
     """The refusal when the one-statement read found nothing: no learner account (403), no
-    such published lesson (404), or not enrolled (409)."""
+    such lesson of a published course or of an archived one the learner is enrolled in (404),
+    or not enrolled (409)."""
     try:
         _learner_lesson(actor, lesson_id)
     except DomainError as exc:
@@ -276,9 +281,7 @@ def lesson_complete(*, actor: Any, lesson_id: int, seconds_spent: int = 0) -> Le
     user_id = getattr(actor, "pk", None)
     tables = _tables()
     with connection.cursor() as cursor:
-        cursor.execute(
-            _LESSON_STATE_SQL.format(**tables), [lesson_id, CourseStatus.PUBLISHED, user_id]
-        )
+        cursor.execute(_LESSON_STATE_SQL.format(**tables), [lesson_id, *OPEN_TO_ENROLLED, user_id])
         row = cursor.fetchone() if user_id is not None else None
         if row is None:
             raise _why_not(actor, lesson_id)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hoctap.audit.services import audit_record
-from hoctap.core.errors import Conflict, InvalidInput, NotFound
+from hoctap.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from hoctap.learning.models import (
     AttemptAnswer,
     AttemptStatus,
@@ -23,23 +23,33 @@ from hoctap.learning.models import (
     Choice,
     CourseStatus,
     Enrolment,
+    LearnerAccount,
     Question,
     QuestionKind,
     Quiz,
     QuizAttempt,
 )
 from hoctap.learning.selectors.scope import learner_account_of
-from hoctap.learning.services.progress import complete_if_done
+from hoctap.learning.services.progress import OPEN_TO_ENROLLED, complete_if_done
 
 # a submission this long after the deadline still counts (the page's clock, the network)
 GRACE = datetime.timedelta(seconds=30)
 
 
-def _learner_enrolment(actor: Any, quiz: Quiz) -> Enrolment:
+def _learner_account(actor: Any) -> LearnerAccount:
+    """The actor's learner account; anyone else is refused as by the rest of the portal
+    (`progress._own_person`): the quiz exists, only a learner may take it."""
     account = learner_account_of(actor)
     if account is None:
-        raise NotFound(_("Quiz not found."))
-    if quiz.course.status != CourseStatus.PUBLISHED:
+        raise PermissionDenied(_("Only a learner account can do this."))
+    return account
+
+
+def _learner_enrolment(actor: Any, quiz: Quiz) -> Enrolment:
+    """The learner's enrolment in the quiz's course: published, or archived (those enrolled
+    keep it to finish it; for anyone else it no longer exists)."""
+    account = _learner_account(actor)
+    if quiz.course.status not in OPEN_TO_ENROLLED:
         raise NotFound(_("Quiz not found."))
     enrolment = (
         Enrolment.objects.filter(person_id=account.person_id, course_id=quiz.course_id)
@@ -47,6 +57,8 @@ def _learner_enrolment(actor: Any, quiz: Quiz) -> Enrolment:
         .first()
     )
     if enrolment is None:
+        if quiz.course.status != CourseStatus.PUBLISHED:
+            raise NotFound(_("Quiz not found."))
         raise Conflict(_("Enrol in the course first."))
     return enrolment
 
@@ -189,9 +201,7 @@ def _close_if_late(actor: Any, attempt_id: int) -> bool:
 def _attempt_score(
     *, actor: Any, attempt_id: int, answers: Mapping[int, Sequence[int]]
 ) -> AttemptResult:
-    account = learner_account_of(actor)
-    if account is None:
-        raise NotFound(_("Attempt not found."))
+    account = _learner_account(actor)
     attempt = (
         QuizAttempt.objects.select_for_update()
         .filter(pk=attempt_id, enrolment__person_id=account.person_id)

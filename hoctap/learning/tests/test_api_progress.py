@@ -6,10 +6,15 @@ import json
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from hoctap.conftest import client_for
+from hoctap.accounts.permissions import SYSTEM
+from hoctap.conftest import PASSWORD, client_for
 from hoctap.learning.models import Certificate, Enrolment, LessonProgress, QuizAttempt
+from hoctap.learning.services import catalogue, progress
+from hoctap.learning.services.learners import learner_signup
 from hoctap.learning.tests.conftest import LearningWorld, correct_answers
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +81,93 @@ def test_an_officer_without_a_learner_account_gets_403(learning: LearningWorld) 
     answer = post(client, f"/api/v1/learning/courses/{learning.course.code}/enrol")
     assert answer.status_code == 403
     assert not Enrolment.objects.exists()
+
+
+def test_the_quiz_answers_a_user_without_a_learner_account_403_like_the_rest(
+    learning: LearningWorld,
+) -> None:
+    """Enrolling, lessons and the quiz refuse an officer without a learner account alike:
+    403, not a 404 that would say the quiz or the attempt does not exist."""
+    learner = client_for(learning.learner)
+    code = learning.course.code
+    post(learner, f"/api/v1/learning/courses/{code}/enrol")
+    for lesson in learning.lessons:
+        post(learner, f"/api/v1/learning/lessons/{lesson.pk}/complete")
+    attempt = post(learner, f"/api/v1/learning/courses/{code}/attempts").json()
+    stored = QuizAttempt.objects.get(pk=attempt["id"])
+    answers = {str(k): v for k, v in correct_answers(stored).items()}
+
+    officer = client_for(learning.world.officer_a)
+    refusals = [
+        post(officer, f"/api/v1/learning/courses/{code}/enrol"),
+        post(officer, f"/api/v1/learning/lessons/{learning.lessons[0].pk}/complete"),
+        officer.get(f"/api/v1/learning/courses/{code}/progress"),
+        post(officer, f"/api/v1/learning/courses/{code}/attempts"),
+        post(officer, f"/api/v1/learning/attempts/{attempt['id']}/submit", {"answers": answers}),
+    ]
+    assert [r.status_code for r in refusals] == [403] * 5
+    assert {r.json()["detail"] for r in refusals} == {"Only a learner account can do this."}
+    assert QuizAttempt.objects.count() == 1
+    stored.refresh_from_db()
+    assert stored.status == "in_progress"
+    assert not Certificate.objects.exists()
+    # a course that does not exist is still 404 for anyone
+    nowhere = post(officer, "/api/v1/learning/courses/NOWHERE-1/attempts")
+    assert nowhere.status_code == 404
+
+
+def test_an_archived_course_is_finished_by_its_learners_only(learning: LearningWorld) -> None:
+    client = client_for(learning.learner)
+    code = learning.course.code
+    post(client, f"/api/v1/learning/courses/{code}/enrol")
+    catalogue.course_set_status(actor=SYSTEM, course=learning.course, status="archived")
+    # enrolled before: enrolling again answers the enrolment, the lessons and the quiz go on
+    again = post(client, f"/api/v1/learning/courses/{code}/enrol")
+    assert again.status_code == 200
+    assert again.json()["lessons_done"] == 0
+    for lesson in learning.lessons:
+        answer = post(client, f"/api/v1/learning/lessons/{lesson.pk}/complete")
+        assert answer.status_code == 200, answer.content
+    assert answer.json()["lessons_done"] == len(learning.lessons)
+    attempt = post(client, f"/api/v1/learning/courses/{code}/attempts")
+    assert attempt.status_code == 200, attempt.content
+    stored = QuizAttempt.objects.get(pk=attempt.json()["id"])
+    result = post(
+        client,
+        f"/api/v1/learning/attempts/{stored.pk}/submit",
+        {"answers": {str(k): v for k, v in correct_answers(stored).items()}},
+    ).json()
+    assert result["passed"] is True
+    assert Certificate.objects.get().code == result["certificate_code"]
+    # someone not enrolled: the course is gone for them, nothing is recorded
+    world = learning.world
+    newcomer = learner_signup(
+        national_id=world.person_a2.national_id,
+        birth_date=world.person_a2.birth_date,
+        password=PASSWORD,
+    ).user
+    other = client_for(newcomer)
+    refusals = [
+        post(other, f"/api/v1/learning/courses/{code}/enrol"),
+        post(other, f"/api/v1/learning/lessons/{learning.lessons[0].pk}/complete"),
+        post(other, f"/api/v1/learning/lessons/{learning.lessons[0].pk}/open"),
+        post(other, f"/api/v1/learning/courses/{code}/attempts"),
+    ]
+    assert [r.status_code for r in refusals] == [404] * 4
+    assert Enrolment.objects.count() == 1
+    assert code not in [c["code"] for c in other.get("/api/v1/learning/courses").json()["items"]]
+
+
+def test_completing_a_lesson_of_an_archived_course_reads_once(learning: LearningWorld) -> None:
+    """The lesson-completed path stays one read (then its writes), archived course or not."""
+    progress.enrolment_self(actor=learning.learner, course=learning.course)
+    catalogue.course_set_status(actor=SYSTEM, course=learning.course, status="archived")
+    learner = type(learning.learner).objects.get(pk=learning.learner.pk)
+    with CaptureQueriesContext(connection) as queries:
+        done = progress.lesson_complete(actor=learner, lesson_id=learning.lessons[0].pk)
+    assert done.lessons_done == 1
+    reads = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    assert len(reads) == 1, reads
 
 
 def test_anonymous_gets_401(learning: LearningWorld) -> None:

@@ -57,7 +57,7 @@ def writes_nothing() -> Iterator[None]:
 NEW_COURSE = {
     "code": "KNS-THANHTOAN-01",
     "title": "Thanh toán không dùng tiền mặt",
-    "owner": "THCS-A",
+    "owner_code": "THCS-A",
     "summary": "Chuyển khoản, mã QR, ví điện tử an toàn.",
     "target_groups": ["citizens", "enterprise_workers"],
     "competencies": ["tt02_2025:2.3", "qd757_2025:0.2", "4.2"],
@@ -72,7 +72,8 @@ def test_create_a_course(world: World) -> None:
     body = response.json()
     assert body["code"] == "KNS-THANHTOAN-01"
     assert body["status"] == "draft"
-    assert body["owner"] == "THCS-A"
+    assert body["owner_code"] == "THCS-A"
+    assert body["owner_name"] == "Trường THCS Cốc Lếu"
     assert body["competencies"] == ["qd757_2025:0.2", "tt02_2025:2.3", "tt02_2025:4.2"]
     assert body["estimated_hours"] in ("2.5", 2.5)
     assert body["sequential"] is True
@@ -83,7 +84,7 @@ def test_create_a_course(world: World) -> None:
 def test_create_refusals_name_the_field_and_write_nothing(world: World) -> None:
     client = english(world.sysadmin_a)
     with writes_nothing():
-        foreign = send(client, "POST", f"{BASE}/courses", {**NEW_COURSE, "owner": "HKH-B"})
+        foreign = send(client, "POST", f"{BASE}/courses", {**NEW_COURSE, "owner_code": "HKH-B"})
         unknown = send(
             client, "POST", f"{BASE}/courses", {**NEW_COURSE, "competencies": ["tt02_2025:9.9"]}
         )
@@ -91,7 +92,7 @@ def test_create_refusals_name_the_field_and_write_nothing(world: World) -> None:
         group = send(client, "POST", f"{BASE}/courses", {**NEW_COURSE, "target_groups": ["x"]})
     assert foreign.status_code == 400
     # an organisation outside the scope is an unknown code, not "forbidden"
-    assert foreign.json()["errors"] == {"owner": "Unknown organisation code “HKH-B”."}
+    assert foreign.json()["errors"] == {"owner_code": "Unknown organisation code “HKH-B”."}
     assert unknown.status_code == 400
     assert unknown.json()["errors"]["competencies"] == "Unknown competency: tt02_2025:9.9."
     assert level.status_code == 400
@@ -102,7 +103,50 @@ def test_create_refusals_name_the_field_and_write_nothing(world: World) -> None:
     with writes_nothing():
         refused = send(english(world.officer_a), "POST", f"{BASE}/courses", NEW_COURSE)
     assert refused.status_code == 400
-    assert "owner" in refused.json()["errors"]
+    assert "owner_code" in refused.json()["errors"]
+
+
+def test_a_course_reads_as_it_was_written(world: World) -> None:
+    """The writing and the reading endpoints answer one shape: framework-qualified
+    competencies and `owner_code`."""
+    client = english(world.sysadmin_a)
+    written = send(client, "POST", f"{BASE}/courses", NEW_COURSE).json()
+    read = client.get(f"{BASE}/courses/KNS-THANHTOAN-01").json()
+    listed = next(
+        item
+        for item in client.get(f"{BASE}/courses").json()["items"]
+        if item["code"] == "KNS-THANHTOAN-01"
+    )
+    assert read["competencies"] == ["qd757_2025:0.2", "tt02_2025:2.3", "tt02_2025:4.2"]
+    assert listed["competencies"] == read["competencies"]
+    assert read["owner_code"] == listed["owner_code"] == "THCS-A"
+    shared = set(listed)
+    assert shared <= set(written)
+    assert {key: written[key] for key in shared} == listed
+    assert set(written) - shared == {"published_at"}
+    # what one endpoint answers, the other takes back as it is
+    patched = send(
+        client,
+        "PATCH",
+        f"{BASE}/courses/KNS-THANHTOAN-01",
+        {"competencies": read["competencies"], "owner_code": read["owner_code"]},
+    )
+    assert patched.status_code == 200, patched.content
+    assert patched.json()["competencies"] == read["competencies"]
+
+
+def test_the_old_owner_field_is_refused_not_ignored(world: World) -> None:
+    client = english(world.sysadmin_a)
+    send(client, "POST", f"{BASE}/courses", NEW_COURSE)
+    old = {**NEW_COURSE, "code": "KNS-OLD-01"}
+    old["owner"] = old.pop("owner_code")
+    with writes_nothing():
+        created = send(client, "POST", f"{BASE}/courses", old)
+        patched = send(client, "PATCH", f"{BASE}/courses/KNS-THANHTOAN-01", {"owner": "SGDDT-15"})
+    assert created.status_code == 400
+    assert set(created.json()["errors"]) == {"owner_code", "owner"}
+    assert patched.status_code == 400
+    assert set(patched.json()["errors"]) == {"owner"}
 
 
 def test_patch_changes_only_what_is_given(world: World) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from hoctap.accounts.models import User
@@ -438,6 +438,62 @@ def test_a_lesson_takes_a_video_file_or_a_link_not_both(world: World) -> None:
     assert removed.status_code == 302
     lesson.refresh_from_db()
     assert not lesson.video_file
+
+
+def test_a_video_link_must_be_https(world: World) -> None:
+    """The form says https://; a plain http:// link (or no address at all) is refused."""
+    course = make_course(modules=(1,))
+    lesson = course.lessons.get()
+    client = english(world.sysadmin_a)
+    url = reverse("learning:lesson_admin_edit", args=[lesson.pk])
+    form = text(client.get(url))
+    assert "A web address starting with https://" in form
+    with nothing_changes():
+        for link in ("http://www.youtube.com/watch?v=abc", "https://", "https:// x y"):
+            refused = client.post(
+                url, {"title": lesson.title, "estimated_minutes": "10", "video_url": link}
+            )
+            assert refused.status_code == 200
+            assert "Give a web address starting with https://." in text(refused)
+    ok = client.post(
+        url,
+        {
+            "title": lesson.title,
+            "estimated_minutes": "10",
+            "video_url": "https://www.youtube.com/watch?v=abc",
+        },
+    )
+    assert ok.status_code == 302
+    lesson.refresh_from_db()
+    assert lesson.video_url == "https://www.youtube.com/watch?v=abc"
+
+
+@override_settings(HOCTAP_LESSON_VIDEO_MAX_MB=1, HOCTAP_LESSON_VIDEO_EXTENSIONS=["mp4", "webm"])
+def test_a_video_file_is_a_video_kind_within_the_size_limit(world: World) -> None:
+    course = make_course(modules=(1,))
+    lesson = course.lessons.get()
+    client = english(world.sysadmin_a)
+    url = reverse("learning:lesson_admin_edit", args=[lesson.pk])
+    form = text(client.get(url))
+    assert "MP4, WEBM, at most 1 MB." in form  # the help text follows the settings
+    assert 'accept=".mp4,.webm"' in form
+
+    def upload(name: str, size: int) -> Any:
+        video = SimpleUploadedFile(name, b"\x00" * size, content_type="video/mp4")
+        return client.post(
+            url, {"title": lesson.title, "estimated_minutes": "10", "video_file": video}
+        )
+
+    with nothing_changes():
+        for name in ("bai1.exe", "bai1.mp4.html", "bai1", "bai1.mov"):
+            refused = upload(name, 100)
+            assert refused.status_code == 200
+            assert "Upload a video file: MP4, WEBM." in text(refused)
+        too_big = upload("bai1.mp4", 1024 * 1024 + 1)
+        assert "The file is larger than 1 MB." in text(too_big)
+    assert upload("BAI1.WEBM", 1024 * 1024).status_code == 302  # the extension in any case
+    lesson.refresh_from_db()
+    assert (lesson.video_file.name or "").startswith("lessons/videos/BAI1")
 
 
 def test_attachments_are_added_and_removed(world: World) -> None:

@@ -6,10 +6,12 @@ with its progress page, and the public verification endpoint."""
 from __future__ import annotations
 
 import datetime
+import io
 import json
 from collections.abc import Callable
 from typing import Any
 
+import pypdf
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -17,7 +19,7 @@ from django.urls import reverse
 
 from hoctap.audit.models import AuditEntry
 from hoctap.conftest import World
-from hoctap.learning.models import Certificate, CertificateBatch, Completion
+from hoctap.learning.models import Certificate, CertificateBatch, Completion, LearnerAccount
 from hoctap.learning.services.completions import certificate_revoke
 from hoctap.learning.tests.certmgmt_data import add_persons, certificate_of, complete
 from hoctap.learning.tests.conftest import LearningWorld, build_course
@@ -162,6 +164,75 @@ def test_outside_the_scope_is_not_found_and_nothing_changes(
         url = reverse(f"learning:{name}", args=[b.pk])
         assert client.get(url).status_code == 404
         assert client.post(url, {"reason": "x"}).status_code == 404
+    assert _snapshot() == before
+
+
+def test_an_officer_downloads_the_pdf_of_a_class_participant_without_an_account(
+    world: World, learning: LearningWorld, as_user: AsUser
+) -> None:
+    """A participant of an offline class has no learner account: the officer prints their
+    certificate from its page, and the download is on record."""
+    assert not LearnerAccount.objects.filter(person=world.person_a2).exists()
+    certificate = certificate_of(
+        complete(world.person_a2, learning.course, channel="offline_class")
+    )
+    client = as_user(world.officer_a)
+    url = reverse("learning:certificate_pdf_download", args=[certificate.pk])
+    page = _text(client.get(reverse("learning:certificate_detail", args=[certificate.pk])))
+    assert f'href="{url}"' in page
+    assert "Certificate (PDF)" in page
+
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert f"giay-chung-nhan-{certificate.code}.pdf" in response["Content-Disposition"]
+    text = "\n".join(
+        page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages
+    )
+    assert certificate.code in text
+    assert certificate.full_name in text
+    assert f"http://testserver/verify/{certificate.code}" in text
+    entry = AuditEntry.objects.get(action="certificate.download")
+    assert entry.actor == world.officer_a
+    assert entry.target_id == str(certificate.pk)
+    assert entry.unit_id == world.person_a2.village_id
+    # the download shows in the certificate's audit trail
+    page = _text(
+        as_user(world.secretariat).get(
+            reverse("learning:certificate_detail", args=[certificate.pk])
+        )
+    )
+    assert "certificate.download" in page
+
+
+def test_the_pdf_outside_the_scope_is_not_found_and_not_audited(
+    world: World, certs: dict[str, Certificate], as_user: AsUser
+) -> None:
+    client = as_user(world.officer_a)
+    before = _snapshot()
+    url = reverse("learning:certificate_pdf_download", args=[certs["b"].pk])
+    assert client.get(url).status_code == 404
+    nowhere = reverse("learning:certificate_pdf_download", args=[987654321])
+    assert client.get(nowhere).status_code == 404
+    assert client.post(url).status_code == 405
+    assert as_user(world.officer_b).get(url).status_code == 200  # in commune B's scope
+    assert AuditEntry.objects.filter(action="certificate.download").count() == 1
+    assert Certificate.objects.count() == len(before["Certificate"])
+
+
+def test_a_revoked_certificates_pdf_is_not_served(
+    world: World, certs: dict[str, Certificate], as_user: AsUser
+) -> None:
+    a = certs["a"]
+    certificate_revoke(actor=world.admin, certificate=a, reason="Cấp nhầm")
+    client = as_user(world.officer_a)
+    detail = reverse("learning:certificate_detail", args=[a.pk])
+    url = reverse("learning:certificate_pdf_download", args=[a.pk])
+    assert url not in _text(client.get(detail))
+    before = _snapshot()
+    response = client.get(url, follow=True)
+    assert response.redirect_chain == [(detail, 302)]
+    assert "This certificate is revoked and can no longer be downloaded." in _text(response)
     assert _snapshot() == before
 
 

@@ -6,15 +6,18 @@ import csv
 import datetime
 import io
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from hoctap.audit.models import AuditEntry
-from hoctap.conftest import World, client_for
+from hoctap.conftest import PASSWORD, World, client_for
 from hoctap.learning.models import (
     Attendance,
     Certificate,
@@ -371,3 +374,33 @@ def test_an_instructor_with_a_temporary_password_changes_it_first(cw: ClassWorld
     answer = client.get(url(cw.offline_class))
     assert answer.status_code == 302
     assert answer["Location"].startswith("/learn/password/")
+
+
+def test_the_password_detour_brings_the_instructor_back_to_the_whole_address(
+    cw: ClassWorld,
+) -> None:
+    """The page asked for, with every parameter of its query, is where the instructor lands
+    once the temporary password is changed (the `next` parameter is encoded, not pasted)."""
+    LearnerAccount.objects.filter(user=cw.instructor_user).update(must_change_password=True)
+    client = Client()
+    client.force_login(cw.instructor_user)
+    wanted = f"{reverse('learning:class_list')}?q=L%E1%BB%9Bp&status=open"
+    answer = client.get(wanted)
+    assert answer.status_code == 302
+    location = urlsplit(answer["Location"])
+    assert location.path == reverse("learning:password_change")
+    assert parse_qs(location.query) == {"next": [wanted]}
+    page = client.get(answer["Location"]).content.decode()
+    assert f'name="next" value="{escape(wanted)}"' in page
+    changed = client.post(
+        answer["Location"],
+        {
+            "current_password": PASSWORD,
+            "new_password": "a-new-long-password-42",
+            "new_password_again": "a-new-long-password-42",
+            "next": wanted,
+        },
+    )
+    assert changed.status_code == 302
+    assert changed["Location"] == wanted
+    assert client.get(wanted).status_code == 200

@@ -61,7 +61,7 @@ def test_a_course_in_the_list_says_what_it_is(learning: LearningWorld) -> None:
         "summary": learning.course.summary,
         "language": "vi",
         "target_groups": ["citizens"],
-        "competencies": ["1.1", "4.2"],
+        "competencies": ["tt02_2025:1.1", "tt02_2025:4.2"],
         "level": 1,
         "estimated_hours": "2.0",
         "owner_code": "SGDDT-15",

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import Client
@@ -21,11 +22,13 @@ from hoctap.conftest import PASSWORD, World, client_for
 from hoctap.learning.models import (
     AttemptAnswer,
     Certificate,
+    Choice,
     Course,
     Enrolment,
     LearnerAccount,
     Lesson,
     LessonProgress,
+    Question,
     QuizAttempt,
 )
 from hoctap.learning.services import catalogue, completions, learners, progress, quizzes
@@ -36,6 +39,13 @@ pytestmark = pytest.mark.django_db
 
 def learner_client(learning: LearningWorld) -> Client:
     return client_for(learning.learner)
+
+
+def english(client: Client) -> Client:
+    """Pages in English (the language chosen with the switcher): texts are compared in
+    English; the Vietnamese catalogue is made centrally."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 def enrol_and_finish_lessons(learning: LearningWorld) -> Enrolment:
@@ -298,6 +308,65 @@ def test_a_draft_course_page_is_not_found(learning: LearningWorld) -> None:
     assert not Enrolment.objects.exists()
 
 
+def test_an_archived_course_stays_open_to_its_learners_to_the_certificate(
+    learning: LearningWorld,
+) -> None:
+    """Archiving a course takes it out of the catalogue, not away from those enrolled: they
+    finish the lessons, pass the quiz and download the certificate through the pages."""
+    progress.enrolment_self(actor=learning.learner, course=learning.course)
+    first, *rest = learning.lessons
+    progress.lesson_complete(actor=learning.learner, lesson_id=first.pk)
+    catalogue.course_set_status(actor=SYSTEM, course=learning.course, status="archived")
+    client = english(learner_client(learning))
+    code = learning.course.code
+
+    assert code not in client.get(reverse("learning:catalogue")).content.decode()
+    response = client.get(reverse("learning:course", args=[code]))
+    assert response.status_code == 200
+    assert 'id="archived"' in response.content.decode()
+    assert "takes no new learners" in response.content.decode()
+    assert 'id="enrol"' not in response.content.decode()
+    for lesson in rest:
+        url = reverse("learning:lesson", args=[lesson.pk])
+        assert client.get(url).status_code == 200
+        assert client.post(url, {"seconds_spent": "60"}).status_code == 302
+    assert Enrolment.objects.get().lessons_done == len(learning.lessons)
+    quiz_url = reverse("learning:quiz", args=[code])
+    assert client.get(quiz_url).status_code == 200
+    started = client.post(quiz_url)
+    assert started.status_code == 302
+    attempt = QuizAttempt.objects.get()
+    right = {f"question_{q}": [str(c) for c in cs] for q, cs in correct_answers(attempt).items()}
+    result = client.post(started["Location"], right)
+    page = client.get(result["Location"]).content.decode()
+    assert 'data-passed="yes"' in page
+    certificate = Certificate.objects.get()
+    pdf = client.get(reverse("learning:certificate_pdf", args=[certificate.code]))
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert code in client.get(reverse("learning:my_learning")).content.decode()
+
+
+def test_an_archived_course_takes_no_new_learner(learning: LearningWorld) -> None:
+    catalogue.course_set_status(actor=SYSTEM, course=learning.course, status="archived")
+    client = client_for(second_learner(learning.world))
+    code = learning.course.code
+    before = Enrolment.objects.count(), LessonProgress.objects.count(), AuditEntry.objects.count()
+    assert code not in client.get(reverse("learning:catalogue")).content.decode()
+    assert client.get(reverse("learning:course", args=[code])).status_code == 404
+    assert client.post(reverse("learning:course_enrol", args=[code])).status_code == 404
+    lesson_url = reverse("learning:lesson", args=[learning.lessons[0].pk])
+    assert client.get(lesson_url).status_code == 404
+    assert client.post(lesson_url, {"seconds_spent": "60"}).status_code == 404
+    assert client.get(reverse("learning:quiz", args=[code])).status_code == 404
+    assert client.post(reverse("learning:quiz", args=[code])).status_code == 404
+    assert (
+        Enrolment.objects.count(),
+        LessonProgress.objects.count(),
+        AuditEntry.objects.count(),
+    ) == before
+
+
 def _course_page_queries(client: Client, code: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("learning:course", args=[code]))
@@ -509,6 +578,57 @@ def test_fail_then_pass_the_quiz_through_the_pages(learning: LearningWorld) -> N
     quiz_page = client.get(quiz_url).content.decode()
     assert len(re.findall(r"data-attempt=", quiz_page)) == 2
     assert 'id="quiz-passed"' in quiz_page
+
+
+def test_the_result_page_tells_each_answer_right_or_wrong_with_its_explanation(
+    learning: LearningWorld,
+) -> None:
+    single, true_false = learning.questions
+    explanations = {
+        single.pk: "VNeID là ứng dụng của Bộ Công an.",
+        true_false.pk: "Mã OTP chỉ dành cho chính bạn.",
+    }
+    for question_id, text in explanations.items():
+        Question.objects.filter(pk=question_id).update(explanation=text)
+    enrol_and_finish_lessons(learning)
+    client = english(learner_client(learning))
+    started = client.post(reverse("learning:quiz", args=[learning.course.code]))
+    attempt = QuizAttempt.objects.get()
+    # before the answers are submitted: no explanation, no verdict, on either page
+    page = client.get(started["Location"]).content.decode()
+    assert all(text not in page for text in explanations.values())
+    assert 'data-correct="' not in page
+    result_url = reverse("learning:attempt_result", args=[attempt.pk])
+    assert client.get(result_url)["Location"] == started["Location"]
+
+    right, wrong = correct_answers(attempt), wrong_answers(attempt)
+    answers = {f"question_{single.pk}": [str(c) for c in right[single.pk]]}
+    answers[f"question_{true_false.pk}"] = [str(c) for c in wrong[true_false.pk]]
+    assert client.post(started["Location"], answers)["Location"] == result_url
+    page = client.get(result_url).content.decode()
+    assert 'data-passed="no"' in page
+    verdicts = dict(re.findall(r'data-question="(\d+)" data-correct="(yes|no)"', page))
+    assert verdicts == {str(single.pk): "yes", str(true_false.pk): "no"}
+    assert ">Right<" in page
+    assert ">Wrong<" in page
+    for text in explanations.values():
+        assert text in page
+    # the learner's own answers are marked; the key of the wrong one is not told
+    chosen = re.findall(r'<li class="chosen">.*?<strong>(.*?)</strong>', page)
+    wrong_choice = Choice.objects.get(pk=wrong[true_false.pk][0])
+    assert sorted(chosen) == sorted(["VNeID", wrong_choice.text])
+    assert page.count('class="chosen"') == 2
+
+
+def test_an_unanswered_question_is_reported_as_such(learning: LearningWorld) -> None:
+    enrol_and_finish_lessons(learning)
+    attempt = quizzes.attempt_start(actor=learning.learner, quiz=learning.quiz)
+    quizzes.attempt_submit(actor=learning.learner, attempt_id=attempt.pk, answers={})
+    client = english(learner_client(learning))
+    page = client.get(reverse("learning:attempt_result", args=[attempt.pk]))
+    text = page.content.decode()
+    assert text.count(">Not answered<") == 2
+    assert 'data-correct="yes"' not in text
 
 
 def test_an_answer_to_a_question_not_in_the_attempt_records_nothing(

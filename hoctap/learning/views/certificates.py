@@ -1,6 +1,7 @@
 """Pages: the officers' certificates (`/learning/certificates/…`): the list of the persons in
-scope, a certificate's detail (its chain of replacements and audit trail), revocation and
-re-issue, bulk issue and bulk re-issue as background jobs with a progress page.
+scope, a certificate's detail (its chain of replacements and audit trail), its PDF (for a class
+participant without a learner account; audited), revocation and re-issue, bulk issue and bulk
+re-issue as background jobs with a progress page.
 
 Reads go through the scoped selectors (a certificate outside the user's scope is a 404);
 revoking or re-issuing one inside it without `learning.manage_learner` is a 403.
@@ -20,13 +21,15 @@ from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from hoctap.accounts.permissions import has_permission_somewhere
 from hoctap.accounts.roles import Perm
 from hoctap.audit.selectors import audit_list
+from hoctap.core.errors import Conflict
 from hoctap.core.forms import submit
 from hoctap.core.views import domain_errors_as_http, page_of
+from hoctap.learning.certificate_pdf import absolute_verify_url, certificate_filename
 from hoctap.learning.forms.certificates import (
     CertificateBulkIssueForm,
     CertificateBulkReissueForm,
@@ -108,6 +111,27 @@ def certificate_detail(request: HttpRequest, certificate_id: int) -> HttpRespons
         "verify_path": f"/verify/{certificate.code}",
     }
     return render(request, "learning/certificates/certificate_detail.html", context)
+
+
+@login_required
+@require_GET  # not HEAD: each download renders the PDF and is audited
+@domain_errors_as_http
+def certificate_pdf_download(request: HttpRequest, certificate_id: int) -> HttpResponse:
+    """The certificate as PDF, as its learner downloads it: for a participant of an offline
+    class who has no learner account. Audited; a revoked one is not served."""
+    certificate = selectors.certificate_get(actor=request.user, certificate_id=certificate_id)
+    try:
+        pdf = services.certificate_pdf_export(
+            actor=request.user,
+            certificate=certificate,
+            verify_url=absolute_verify_url(code=certificate.code, request=request),
+        )
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        return redirect("learning:certificate_detail", certificate_id=certificate.pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{certificate_filename(certificate)}"'
+    return response
 
 
 @login_required
@@ -255,6 +279,11 @@ urlpatterns: list[URLPattern] = [
         "learning/certificates/<int:certificate_id>/",
         certificate_detail,
         name="certificate_detail",
+    ),
+    path(
+        "learning/certificates/<int:certificate_id>/pdf",
+        certificate_pdf_download,
+        name="certificate_pdf_download",
     ),
     path(
         "learning/certificates/<int:certificate_id>/revoke/",

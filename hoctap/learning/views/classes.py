@@ -45,6 +45,7 @@ from hoctap.learning.selectors import classes as selectors
 from hoctap.learning.selectors.scope import learner_account_of
 from hoctap.learning.services import class_sheets
 from hoctap.learning.services import classes as services
+from hoctap.learning.views.common import password_change_first
 
 V = TypeVar("V", bound=Callable[..., HttpResponse])
 
@@ -58,7 +59,7 @@ def class_page(view: V) -> V:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         account = learner_account_of(request.user)
         if account is not None and account.must_change_password:
-            return redirect(f"/learn/password/?next={request.get_full_path()}")
+            return password_change_first(request)
         return domain_errors_as_http(view)(request, *args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

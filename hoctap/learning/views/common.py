@@ -19,6 +19,13 @@ from hoctap.learning.selectors.scope import learner_account_of
 V = TypeVar("V", bound=Callable[..., HttpResponse])
 
 
+def password_change_first(request: HttpRequest) -> HttpResponse:
+    """To the learner's password change, coming back to this page (its whole address, query
+    included) once the temporary password is replaced."""
+    change = reverse("learning:password_change")
+    return redirect(f"{change}?{urlencode({'next': request.get_full_path()})}")
+
+
 @overload
 def learner_required(view: V) -> V: ...
 @overload
@@ -41,8 +48,7 @@ def learner_required(
             if account is None:
                 return redirect("learning:no_learner_account")
             if account.must_change_password and not temporary_password_ok:
-                change = reverse("learning:password_change")
-                return redirect(f"{change}?{urlencode({'next': request.get_full_path()})}")
+                return password_change_first(request)
             request.learner = account  # type: ignore[attr-defined]
             return domain_errors_as_http(view)(request, *args, **kwargs)
 

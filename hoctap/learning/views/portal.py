@@ -242,7 +242,7 @@ def _refused(
 def lesson(request: HttpRequest, lesson_id: int) -> HttpResponse:
     """A lesson. Opening it records the learner's progress (a locked lesson is refused, and
     nothing is recorded); the form at the bottom marks it done and goes to the next one."""
-    lesson = catalogue_selectors.lesson_get_for_learner(lesson_id=lesson_id)
+    lesson = catalogue_selectors.lesson_get_for_learner(actor=request.user, lesson_id=lesson_id)
     course_url = reverse("learning:course", kwargs={"code": lesson.course.code})
     form = LessonCompleteForm(request.POST or None)
     try:
@@ -402,8 +402,8 @@ def attempt(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @learner_required
 @require_safe
 def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    """The score of a submitted attempt, whether it passed, and the certificate when the
-    course is now complete."""
+    """The score of a submitted attempt, whether it passed, the certificate when the course
+    is now complete, and each question: right or not, with its explanation."""
     the_attempt = progress_selectors.attempt_get(actor=request.user, attempt_id=attempt_id)
     if the_attempt.status == AttemptStatus.IN_PROGRESS:
         return redirect("learning:attempt", attempt_id=the_attempt.pk)
@@ -419,6 +419,7 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "quiz": the_quiz,
             "course": course,
             "attempts_left": left,
+            "review": progress_selectors.attempt_review(attempt=the_attempt),
             "certificate": progress_selectors.course_certificate(actor=request.user, course=course)
             if the_attempt.passed
             else None,
