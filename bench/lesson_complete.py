@@ -69,13 +69,13 @@ def _learners(count: int) -> Plan:
     import datetime
 
     from django.contrib.auth.hashers import make_password
-    from hoctap.core.sessions import SessionStore
     from django.db import transaction
     from django.middleware.csrf import _get_new_csrf_string
 
     from hoctap.accounts.models import User
     from hoctap.accounts.permissions import SYSTEM
     from hoctap.core import bulk
+    from hoctap.core.sessions import SessionStore
     from hoctap.learning.models import Enrolment, LearnerAccount
     from hoctap.learning.services import catalogue
     from hoctap.registry.models import Person, PersonStatus

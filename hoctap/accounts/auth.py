@@ -28,9 +28,10 @@ def _query_and_converters(alias: str) -> tuple[str, list[tuple[int, Any, list[Co
     quote = connection.ops.quote_name
     fields = User._meta.concrete_fields
     table = User._meta.db_table
+    columns = ", ".join(quote(str(f.column)) for f in fields)
     sql = (
-        f"SELECT {', '.join(quote(f.column) for f in fields)} "  # noqa: S608 - our columns
-        f"FROM {quote(table)} WHERE {quote(User._meta.pk.column)} = %s"
+        f"SELECT {columns} "  # noqa: S608 - our columns
+        f"FROM {quote(table)} WHERE {quote(str(User._meta.pk.column))} = %s"
     )
     converters = []
     for index, field in enumerate(fields):

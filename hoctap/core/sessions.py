@@ -33,4 +33,4 @@ class SessionStore(DatabaseSessionStore):
         if row is None:
             self._session_key = None
             return None
-        return model(session_key=self.session_key, session_data=row[0])
+        return model(session_key=self.session_key or "", session_data=row[0])

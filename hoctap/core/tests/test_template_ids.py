@@ -18,7 +18,8 @@ PRINTED_ID = re.compile(r"\{\{ *([a-zA-Z_][\w.]*(?:\.pk|\.id|_id)) *\}\}")
 
 def test_the_formatter_would_group_an_id_so_templates_must_not_leave_it_to_it():
     with translation.override("vi"):
-        rendered = Template("{% load l10n %}{{ n }} {{ n|unlocalize }}").render(Context({"n": 1727}))
+        template = Template("{% load l10n %}{{ n }} {{ n|unlocalize }}")
+        rendered = template.render(Context({"n": 1727}))
     assert rendered == "1.727 1727"
 
 
