@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied as HttpPermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.utils import translation
 from django.views.decorators.cache import never_cache
 
 from hoctap.core.errors import NotFound, PermissionDenied
@@ -66,3 +74,29 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def ping(request: HttpRequest) -> HttpResponse:
     """A trivial view: the baseline the benchmarks compare real pages against."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def _in_language(chunks: Iterator[bytes], language: str | None) -> Iterator[bytes]:
+    """The chunks, made in `language`: a streamed body is made after the middleware has
+    switched the request's language off, so it would come out in the default language."""
+    with translation.override(language):
+        yield from chunks
+
+
+def export_response(export: Any) -> HttpResponse | StreamingHttpResponse:
+    """The download of an export (`chunks` of a CSV, streamed, or an XLSX `file`), in the
+    request's language, never cached (it holds personal data)."""
+    response: HttpResponse | StreamingHttpResponse
+    if export.chunks is not None:
+        chunks = _in_language(export.chunks, translation.get_language())
+        response = StreamingHttpResponse(chunks, content_type=export.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{export.file_name}"'
+    else:
+        response = FileResponse(
+            export.file,
+            as_attachment=True,
+            filename=export.file_name,
+            content_type=export.content_type,
+        )
+    response["Cache-Control"] = "no-store"
+    return response

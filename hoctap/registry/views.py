@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from hoctap.accounts.permissions import has_permission_somewhere
 from hoctap.accounts.roles import Perm
 from hoctap.audit.selectors import audit_list
 from hoctap.core.forms import submit
-from hoctap.core.views import domain_errors_as_http, page_of
+from hoctap.core.views import domain_errors_as_http, export_response, page_of
 from hoctap.registry import exports, permissions, selectors, services
 from hoctap.registry.forms import (
     ClanEditForm,
@@ -156,17 +156,7 @@ def register_export(request: HttpRequest, register: str, fmt: str) -> Any:
         full=request.GET.get("full") == "1",
         filters=form.selector_arguments(),
     )
-    response: HttpResponse | StreamingHttpResponse
-    if export.chunks is not None:
-        response = StreamingHttpResponse(export.chunks, content_type=export.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{export.file_name}"'
-    else:
-        response = FileResponse(
-            export.file, as_attachment=True, filename=export.file_name,
-            content_type=export.content_type,
-        )  # fmt: skip
-    response["Cache-Control"] = "no-store"
-    return response
+    return export_response(export)
 
 
 # ---------------------------------------------------------------------------------------------

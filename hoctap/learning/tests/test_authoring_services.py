@@ -3,7 +3,10 @@ modules included), refusals that change nothing, and the course's selectors for 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.utils import translation
 
 from hoctap.accounts.permissions import SYSTEM
 from hoctap.audit.models import AuditEntry
@@ -15,6 +18,13 @@ from hoctap.learning.services import catalogue
 from hoctap.learning.tests.conftest import LearningWorld
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """The services' messages are compared in English; test_language checks the Vietnamese."""
+    with translation.override("en"):
+        yield
 
 
 def lessons(course: Course) -> list[tuple[str, int, int, int]]:

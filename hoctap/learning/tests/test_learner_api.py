@@ -88,7 +88,7 @@ def test_account_refusals_change_nothing(world: World) -> None:
     before = counts()
     response = post(client, f"{API}/accounts", {"person_id": world.person_b2.pk})
     assert response.status_code == 400
-    assert response.json()["errors"] == {"person_id": "Unknown person."}
+    assert response.json()["errors"] == {"person_id": "Không tìm thấy người này."}
     assert post(client, f"{API}/accounts", {"person_id": world.person_a.pk}).status_code == 409
     assert post(client, f"{API}/accounts", {}).status_code == 400
     response = post(client, f"{API}/accounts", {"person_id": world.person_a2.pk, "phone": "1"})

@@ -121,7 +121,9 @@ def test_sign_up_with_a_wrong_birth_date_creates_nothing(world: World) -> None:
         },
     )
     assert response.status_code == 200
-    assert "No resident with this ID number and birth date" in response.content.decode()
+    assert "Không có người dân nào được đăng ký với số định danh và ngày sinh này" in (
+        response.content.decode()
+    )
     assert not LearnerAccount.objects.exists()
     assert User.objects.count() == users_before
     assert not AuditEntry.objects.filter(action="learner_account.create").exists()
@@ -138,7 +140,7 @@ def test_sign_up_with_two_different_passwords_creates_nothing(world: World) -> N
         },
     )
     assert response.status_code == 200
-    assert "differ" in response.content.decode()
+    assert "Hai mật khẩu không khớp nhau." in response.content.decode()
     assert not LearnerAccount.objects.exists()
 
 
@@ -169,14 +171,14 @@ def test_a_second_sign_up_is_refused(learning: LearningWorld) -> None:
         },
     )
     assert response.status_code == 200
-    assert "already have an account" in response.content.decode()
+    assert "Bạn đã có tài khoản" in response.content.decode()
     assert LearnerAccount.objects.count() == 1
     assert Client().login(username=world.person_a.national_id, password=PASSWORD)
 
 
 def test_the_login_page_names_the_ways_to_sign_in_and_links_the_sign_up(world: World) -> None:
     text = Client().get(reverse("accounts:login")).content.decode()
-    assert "User name, ID number or phone" in text
+    assert "Tên đăng nhập, số định danh hoặc số điện thoại" in text
     assert f'href="{reverse("learning:signup")}"' in text
 
 
@@ -642,7 +644,7 @@ def test_an_answer_to_a_question_not_in_the_attempt_records_nothing(
     data["question_987654"] = ["1"]
     response = client.post(url, data)
     assert response.status_code == 200
-    assert "not part of the attempt" in response.content.decode()
+    assert "Câu hỏi này không thuộc lượt làm bài." in response.content.decode()
     attempt.refresh_from_db()
     assert attempt.status == "in_progress"
     assert not AttemptAnswer.objects.exists()

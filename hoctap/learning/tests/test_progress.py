@@ -3,7 +3,10 @@ the certificate; each refusal changes nothing."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.utils import translation
 
 from hoctap.audit.models import AuditEntry
 from hoctap.conftest import PASSWORD
@@ -20,6 +23,13 @@ from hoctap.learning.services.learners import learner_signup
 from hoctap.learning.tests.conftest import LearningWorld, correct_answers
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """The services' messages are compared in English; test_language checks the Vietnamese."""
+    with translation.override("en"):
+        yield
 
 
 def test_lesson_content_is_sanitised(learning: LearningWorld) -> None:

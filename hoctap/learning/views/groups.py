@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from hoctap.core.forms import submit
-from hoctap.core.views import domain_errors_as_http, page_of
+from hoctap.core.views import domain_errors_as_http, export_response, page_of
 from hoctap.learning.forms.groups import (
     ActivityFilterForm,
     ActivityForm,
@@ -378,17 +378,7 @@ def activity_export(request: HttpRequest, fmt: str) -> Any:
     export = group_exports.group_activity_export(
         actor=request.user, fmt=fmt, filters=form.selector_arguments()
     )
-    response: HttpResponse | StreamingHttpResponse
-    if export.chunks is not None:
-        response = StreamingHttpResponse(export.chunks, content_type=export.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{export.file_name}"'
-    else:
-        response = FileResponse(
-            export.file, as_attachment=True, filename=export.file_name,
-            content_type=export.content_type,
-        )  # fmt: skip
-    response["Cache-Control"] = "no-store"
-    return response
+    return export_response(export)
 
 
 urlpatterns: list[URLPattern] = [

@@ -35,7 +35,7 @@ from hoctap.accounts.permissions import has_permission_somewhere
 from hoctap.accounts.roles import Perm
 from hoctap.core.errors import Conflict, InvalidInput, NotFound
 from hoctap.core.forms import submit
-from hoctap.core.views import domain_errors_as_http, page_of
+from hoctap.core.views import domain_errors_as_http, export_response, page_of
 from hoctap.learning.forms.learners import (
     ORGANISATIONS_LISTED,
     AccountBatchForm,
@@ -441,17 +441,7 @@ def _enrolment_export(request: HttpRequest, fmt: str) -> HttpResponse | Streamin
     export = enrolment_exports.enrolment_export(
         actor=request.user, fmt=fmt, filters=form.selector_arguments()
     )
-    response: HttpResponse | StreamingHttpResponse
-    if export.chunks is not None:
-        response = StreamingHttpResponse(export.chunks, content_type=export.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{export.file_name}"'
-    else:
-        response = FileResponse(
-            export.file, as_attachment=True, filename=export.file_name,
-            content_type=export.content_type,
-        )  # fmt: skip
-    response["Cache-Control"] = "no-store"
-    return response
+    return export_response(export)
 
 
 @login_required
