@@ -15,12 +15,11 @@ import hashlib
 import io
 import operator
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.core.files.base import ContentFile, File
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -148,38 +147,6 @@ def _batches(kind: ImportKind, stream: IO[bytes], errors: list[RowError]) -> Ite
         yield Batch(rows=batch)
 
 
-class _WriterAlongside:
-    """Writes a kind's batches in a second thread, on the calling thread's connection (so in
-    its transaction), one batch at a time; `wait` returns when the last batch handed over is
-    written, and raises what its write raised. The caller never uses the connection between
-    `write` and `wait`."""
-
-    def __init__(self, kind: ImportKind, ctx: Any) -> None:
-        self.kind, self.ctx = kind, ctx
-        self.connection = connections[DEFAULT_DB_ALIAS]
-        self.connection.inc_thread_sharing()
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
-        self.pending: Future[None] | None = None
-
-    def _write(self, batch: Batch) -> None:
-        connections[DEFAULT_DB_ALIAS] = self.connection  # this thread's alias: the caller's
-        self.kind.write_batch(self.ctx, batch)
-
-    def write(self, batch: Batch) -> None:
-        self.wait()
-        self.pending = self.executor.submit(self._write, batch)
-
-    def wait(self) -> None:
-        pending, self.pending = self.pending, None
-        if pending is not None:
-            pending.result()
-
-    def close(self) -> None:
-        """Wait for a write still running (without raising: the caller is unwinding)."""
-        self.executor.shutdown(wait=True)
-        self.connection.dec_thread_sharing()
-
-
 def _run(
     *,
     actor: Any,
@@ -189,21 +156,12 @@ def _run(
     on_progress: Progress | None,
 ) -> ImportResult:
     """Read the file once, checking every batch; when `write`, write each batch as long as no
-    row so far was wrong (the caller's transaction is rolled back if one was). A kind that
-    `writes_alongside` has batch k written while batch k+1 is read and checked."""
+    row so far was wrong (the caller's transaction is rolled back if one was)."""
     result = ImportResult(kind=kind.name)
     ctx = kind.start(actor=actor)
     stream.seek(0)
-    writer = _WriterAlongside(kind, ctx) if write and kind.writes_alongside else None
-    checked: Batch | None = None  # checked, to be written once the next batch is looked up
     try:
         for batch in _batches(kind, stream, result.errors):
-            if writer is not None:
-                writer.wait()  # the connection is this thread's again
-            kind.lookup_batch(ctx, batch)
-            if writer is not None and checked is not None:
-                writer.write(checked)
-                checked = None
             kind.check_batch(ctx, batch)
             result.rows += len(batch.rows)
             result.created += len(batch.creates)
@@ -212,23 +170,13 @@ def _run(
             result.errors.extend(batch.errors)
             result.skipped.extend(batch.skipped)
             if write and not result.errors:
-                if writer is not None:
-                    checked = batch
-                else:
-                    kind.write_batch(ctx, batch)
+                kind.write_batch(ctx, batch)
             if on_progress is not None:
                 on_progress(result.rows)
-        if writer is not None:
-            if checked is not None and not result.errors:
-                writer.write(checked)
-            writer.wait()
         if write and not result.errors:
             kind.finish(ctx)
     except ImportFileError as exc:
         result.errors.append(RowError(0, "", "", exc.message))
-    finally:
-        if writer is not None:
-            writer.close()
     # the pipeline's own errors of a batch come before the kind's: show them in sheet order
     result.errors.sort(key=lambda e: e.row)
     result.skipped.sort(key=lambda e: e.row)

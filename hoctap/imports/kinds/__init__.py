@@ -101,7 +101,6 @@ class Batch:
     errors: list[RowError] = field(default_factory=list)
     skipped: list[RowError] = field(default_factory=list)
     plans: list[Plan] = field(default_factory=list)  # the row-by-row kinds' plans
-    found: Any = None  # what a kind's `lookup_batch` read from the database for `check_batch`
 
 
 class ImportKind:
@@ -118,13 +117,6 @@ class ImportKind:
     reading the next, inside one transaction that it rolls back if any row was wrong: so a
     check sees the rows of the earlier batches in the database, and the context must remember
     what later rows of the same file may refer to when nothing is written (the preview).
-
-    A kind whose rows never refer to each other may set `writes_alongside`: it then does its
-    database reads in `lookup_batch` and none in `check_batch`, and the pipeline writes batch
-    k in a second thread (on the same connection, in the same transaction) while it reads and
-    checks batch k+1, never using the connection from both threads at once. The check of a
-    batch then does not see the rows of the batch before it: only for records that the
-    file's natural key already keeps apart (completions: docs/adr/0011-import-pipeline.md).
     """
 
     name: str = ""
@@ -133,7 +125,6 @@ class ImportKind:
     key_column: str = "code"
     columns: tuple[Column, ...] = ()
     batch_size: int = 2000
-    writes_alongside: bool = False
 
     def key(self, values: dict[str, str]) -> str:
         """The natural key of a row, unique in the file (by default the `key_column` cell)."""
@@ -158,10 +149,6 @@ class ImportKind:
     def write(self, ctx: Any, plans: Sequence[Plan]) -> None:
         """Row-by-row kinds: carry out the create/update plans of one batch, with audit."""
         raise NotImplementedError
-
-    def lookup_batch(self, ctx: Any, batch: Batch) -> None:
-        """The database reads of checking a batch, before `check_batch` (kinds that write
-        alongside; the others read in `check_batch`)."""
 
     def check_batch(self, ctx: Any, batch: Batch) -> None:
         """Check a batch: fill `batch` with what writing it would do, and its errors."""

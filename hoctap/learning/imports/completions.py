@@ -19,7 +19,6 @@ from hoctap.learning.services.external import (
     external_context,
     record_key,
     records_check,
-    records_lookup,
     records_write,
 )
 
@@ -31,18 +30,12 @@ class CompletionsKind(ImportKind):
     key_column = "national_id"
     batch_size = 5000
     columns = COLUMNS
-    # a record never refers to another, and the file's natural key is the table's unique
-    # key: batch k is written while batch k+1 is checked (hoctap.imports.kinds.ImportKind)
-    writes_alongside = True
 
     def key_of_cells(self) -> Callable[[list[str]], str]:
         return record_key
 
     def start(self, *, actor: Any) -> ExternalContext:
         return external_context(actor)
-
-    def lookup_batch(self, ctx: ExternalContext, batch: Batch) -> None:
-        records_lookup(ctx, batch)
 
     def check_batch(self, ctx: ExternalContext, batch: Batch) -> None:
         records_check(ctx, batch)

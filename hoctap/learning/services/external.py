@@ -290,9 +290,13 @@ INSERTED = (
 )
 
 
-def records_lookup(ctx: ExternalContext, batch: Batch) -> None:
-    """The database reads of checking a batch: its persons (into `ctx.person_ids`) and the
-    completions they already hold (`batch.found`), so that `records_check` reads nothing."""
+def records_check(ctx: ExternalContext, batch: Batch) -> None:
+    """Judge a batch of records (cells in `FIELDS` order): `batch.errors` for the malformed,
+    `batch.skipped` for the unmatched, `batch.unchanged` for those already held, and
+    `batch.creates` (tuples in `INSERTED` order) for the rest. Writes nothing.
+
+    Required cells and duplicates within the file or batch are the caller's (the import
+    pipeline, `completions_record`)."""
     rows = batch.rows
     persons = ctx.person_ids_of({cells[0] for _n, cells in rows})
     held: set[tuple[int, str, str]] = set()
@@ -301,22 +305,6 @@ def records_lookup(ctx: ExternalContext, batch: Batch) -> None:
         held = set(
             bulk.rows_where_in(Completion, ("person", "course_key", "platform"), "person", ids)
         )
-    batch.found = held
-
-
-def records_check(ctx: ExternalContext, batch: Batch) -> None:
-    """Judge a batch of records (cells in `FIELDS` order): `batch.errors` for the malformed,
-    `batch.skipped` for the unmatched, `batch.unchanged` for those already held, and
-    `batch.creates` (tuples in `INSERTED` order) for the rest. Writes nothing, and reads
-    nothing once `records_lookup` has read for the batch.
-
-    Required cells and duplicates within the file or batch are the caller's (the import
-    pipeline, `completions_record`)."""
-    if batch.found is None:
-        records_lookup(ctx, batch)
-    rows = batch.rows
-    persons = ctx.person_ids
-    held: set[tuple[int, str, str]] = batch.found
     courses = ctx.courses
     dates, scores = ctx.dates, ctx.scores
     errors, skipped, creates = batch.errors, batch.skipped, batch.creates
@@ -635,6 +623,5 @@ __all__ = [
     "external_context",
     "record_key",
     "records_check",
-    "records_lookup",
     "records_write",
 ]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import datetime
-import importlib
 import io
 from typing import Any
 
@@ -444,75 +443,3 @@ def test_a_job_without_skipped_rows_has_no_skipped_report(world: World) -> None:
     page = client.get(reverse("imports:import_detail", args=[job.pk])).content.decode()
     assert "skipped" not in page.lower()
     assert not AuditEntry.objects.filter(action="import.skipped_download").exists()
-
-
-@pytest.fixture
-def two_rows_a_batch(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Batches of two rows: batch k is written (in the pipeline's second thread) while batch
-    k+1 is checked, as in a file of 200,000 rows."""
-    kind = imports.kind_get("completions")
-    assert kind.writes_alongside
-    monkeypatch.setattr(kind, "batch_size", 2)
-
-
-def _lines(world: World, platforms: list[str]) -> list[str]:
-    return [
-        f"{world.person_a.national_id},KNS-01,,{platform},2025-09-0{n},,"
-        for n, platform in enumerate(platforms, start=1)
-    ]
-
-
-PLATFORMS = ["national_portal", "sector_system", "ministry_platform", "other", "provincial_portal"]
-
-
-@pytest.mark.usefixtures("two_rows_a_batch")
-def test_batches_written_alongside_all_land_and_a_reimport_finds_them(
-    learning: LearningWorld,
-) -> None:
-    w = learning.world
-    lines = [*_lines(w, PLATFORMS), f"{NOBODY},KNS-01,,other,2025-09-01,,"]
-    result = run(w.officer_a, csv_file(*lines))
-    assert (result.rows, result.created, result.skipped_count) == (6, 5, 1)
-    recorded = Completion.objects.filter(person=w.person_a)
-    assert sorted(recorded.values_list("platform", flat=True)) == sorted(PLATFORMS)
-    again = run(w.officer_a, csv_file(*lines))
-    assert (again.created, again.unchanged) == (0, 5)
-    assert recorded.count() == 5
-
-
-@pytest.mark.usefixtures("two_rows_a_batch")
-def test_an_error_in_a_late_batch_undoes_the_batches_already_written(
-    learning: LearningWorld,
-) -> None:
-    w = learning.world
-    before = snapshot()
-    bad = f"{w.person_a2.national_id},KNS-01,,nowhere,2025-09-01,,"
-    result = run(w.officer_a, csv_file(*_lines(w, PLATFORMS), bad))
-    assert [(e.row, e.column) for e in result.errors] == [(7, "platform")]
-    assert not result.written
-    assert snapshot() == before
-
-
-@pytest.mark.usefixtures("two_rows_a_batch")
-def test_a_write_that_fails_in_the_second_thread_fails_the_import_and_writes_nothing(
-    learning: LearningWorld, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from hoctap.learning.services import external
-
-    w = learning.world
-    real_write = external.records_write
-    calls = []
-
-    def failing_second_write(ctx: Any, batch: Any) -> None:
-        calls.append(len(batch.creates))
-        if len(calls) == 2:
-            raise RuntimeError("disk full")
-        real_write(ctx, batch)
-
-    kind_module = importlib.import_module("hoctap.learning.imports.completions")
-    monkeypatch.setattr(kind_module, "records_write", failing_second_write)
-    before = snapshot()
-    with pytest.raises(RuntimeError, match="disk full"):
-        run(w.officer_a, csv_file(*_lines(w, PLATFORMS)))
-    assert calls == [2, 2]
-    assert snapshot() == before
