@@ -443,3 +443,46 @@ def test_a_job_without_skipped_rows_has_no_skipped_report(world: World) -> None:
     page = client.get(reverse("imports:import_detail", args=[job.pk])).content.decode()
     assert "skipped" not in page.lower()
     assert not AuditEntry.objects.filter(action="import.skipped_download").exists()
+
+
+@pytest.fixture
+def two_rows_a_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches of two rows, so that a small file goes through the pipeline as a big one does:
+    batch after batch written in one transaction."""
+    monkeypatch.setattr(imports.kind_get("completions"), "batch_size", 2)
+
+
+PLATFORMS = ["national_portal", "sector_system", "ministry_platform", "other", "provincial_portal"]
+
+
+def _lines(world: World, platforms: list[str]) -> list[str]:
+    return [
+        f"{world.person_a.national_id},KNS-01,,{platform},2025-09-0{n},,"
+        for n, platform in enumerate(platforms, start=1)
+    ]
+
+
+@pytest.mark.usefixtures("two_rows_a_batch")
+def test_many_batches_all_land_and_a_reimport_finds_them(learning: LearningWorld) -> None:
+    w = learning.world
+    lines = [*_lines(w, PLATFORMS), f"{NOBODY},KNS-01,,other,2025-09-01,,"]
+    result = run(w.officer_a, csv_file(*lines))
+    assert (result.rows, result.created, result.skipped_count) == (6, 5, 1)
+    recorded = Completion.objects.filter(person=w.person_a)
+    assert sorted(recorded.values_list("platform", flat=True)) == sorted(PLATFORMS)
+    again = run(w.officer_a, csv_file(*lines))
+    assert (again.created, again.unchanged) == (0, 5)
+    assert recorded.count() == 5
+
+
+@pytest.mark.usefixtures("two_rows_a_batch")
+def test_an_error_in_a_late_batch_undoes_the_batches_already_written(
+    learning: LearningWorld,
+) -> None:
+    w = learning.world
+    before = snapshot()
+    bad = f"{w.person_a2.national_id},KNS-01,,nowhere,2025-09-01,,"
+    result = run(w.officer_a, csv_file(*_lines(w, PLATFORMS), bad))
+    assert [(e.row, e.column) for e in result.errors] == [(7, "platform")]
+    assert not result.written
+    assert snapshot() == before
