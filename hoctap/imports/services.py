@@ -14,7 +14,7 @@ import csv
 import hashlib
 import io
 import operator
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -81,6 +81,11 @@ def _cells_getter(positions: list[int]) -> Callable[[list[str]], tuple[str, ...]
     return lambda cells: ()
 
 
+def _key_text(key: Hashable) -> str:
+    """A natural key as a message shows it: a tuple's parts joined by a middle dot."""
+    return " · ".join(map(str, key)) if isinstance(key, tuple) else str(key)
+
+
 def _batches(kind: ImportKind, stream: IO[bytes], errors: list[RowError]) -> Iterator[Batch]:
     """Rows in batches, with the problems a kind need not know about already in `errors`:
     the header, empty required cells, the same natural key twice in the file."""
@@ -107,7 +112,7 @@ def _batches(kind: ImportKind, stream: IO[bytes], errors: list[RowError]) -> Ite
     required = [(i, c.name) for i, c in enumerate(kind.columns) if c.required and not c.blank]
     required_cells = _cells_getter([i for i, _name in required])
     key_of = kind.key_of_cells()
-    first_seen: dict[str, int] = {}  # natural key → row number: all that is kept per row
+    first_seen: dict[Hashable, int] = {}  # natural key → row number: all that is kept per row
     batch: list[tuple[int, list[str]]] = []
     size = kind.batch_size
     for number, raw in rows:
@@ -133,9 +138,9 @@ def _batches(kind: ImportKind, stream: IO[bytes], errors: list[RowError]) -> Ite
                 RowError(
                     number,
                     column,
-                    cells[names.index(column)] if column in names else key,
+                    cells[names.index(column)] if column in names else _key_text(key),
                     _("“%(key)s” appears twice in this file (first in row %(row)s).")
-                    % {"key": key, "row": seen},
+                    % {"key": _key_text(key), "row": seen},
                 )
             )
             continue

@@ -10,7 +10,7 @@ See docs/how-to/add-an-import-kind.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -130,8 +130,9 @@ class ImportKind:
         """The natural key of a row, unique in the file (by default the `key_column` cell)."""
         return values[self.key_column]
 
-    def key_of_cells(self) -> Callable[[list[str]], str]:
-        """The natural key from a row's cells (in `columns` order), fast: called per row."""
+    def key_of_cells(self) -> Callable[[list[str]], Hashable]:
+        """The natural key from a row's cells (in `columns` order), fast: called per row; any
+        hashable value (a tuple is cheaper to make than a string)."""
         names = [c.name for c in self.columns]
         if type(self).key is ImportKind.key:
             position = names.index(self.key_column)

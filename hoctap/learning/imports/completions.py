@@ -6,7 +6,7 @@ scope is *skipped* (reported, not an error of the file); a row already recorded 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from django.utils.translation import gettext_lazy
@@ -31,7 +31,7 @@ class CompletionsKind(ImportKind):
     batch_size = 5000
     columns = COLUMNS
 
-    def key_of_cells(self) -> Callable[[list[str]], str]:
+    def key_of_cells(self) -> Callable[[list[str]], Hashable]:
         return record_key
 
     def start(self, *, actor: Any) -> ExternalContext:

@@ -135,7 +135,7 @@ def external_title(text: str) -> tuple[str, str] | None:
     return title, EXTERNAL_KEY_PREFIX + folded[:200]
 
 
-def record_key(cells: Sequence[str]) -> str:
+def record_key(cells: Sequence[str]) -> tuple[str, str, str]:
     """The natural key of a record in a file or a batch: ID number, course key and platform, as
     `course_key_of` and the platform's words make them (so "Cổng quốc gia" and
     `national_portal`, or two spellings of one external title, are the same record)."""
@@ -145,7 +145,7 @@ def record_key(cells: Sequence[str]) -> str:
     else:
         titled = external_title(title)
         course = titled[1] if titled else title
-    return f"{national_id} · {course} · {platform_of(platform_text) or platform_text}"
+    return national_id, course, platform_of(platform_text) or platform_text
 
 
 def id_number_problem(text: str) -> str | None:
@@ -315,7 +315,9 @@ def records_check(ctx: ExternalContext, batch: Batch) -> None:
     for number, cells in rows:
         national_id, code, title_text, platform_text, date_text, score_text, certificate = cells
         found: list[RowError] | None = None
-        if not (
+        person_id = persons.get(national_id)
+        # an ID number the register holds is well formed: only the others are checked
+        if person_id is None and not (
             len(national_id) == 12
             and national_id.isascii()
             and national_id.isdigit()
@@ -399,7 +401,6 @@ def records_check(ctx: ExternalContext, batch: Batch) -> None:
         if found:
             errors.extend(found)
             continue
-        person_id = persons.get(national_id)
         if person_id is None:
             skipped.append(RowError(number, "national_id", national_id, str(UNMATCHED)))
             continue
@@ -543,7 +544,7 @@ def completions_record(*, actor: Any, records: Sequence[Any]) -> RecordsOutcome:
         )
     problems: list[dict[str, Any]] = []
     rows: list[tuple[int, list[str]]] = []
-    first_seen: dict[str, int] = {}
+    first_seen: dict[tuple[str, str, str], int] = {}
     for index, record in enumerate(records):
         cells = _cells_of(index, record, problems)
         if cells is None:
