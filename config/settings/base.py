@@ -152,6 +152,13 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # Only trust X-Forwarded-For when a proxy we run sets it.
 HOCTAP_TRUST_X_FORWARDED_FOR = os.environ.get("HOCTAP_TRUST_X_FORWARDED_FOR", "") == "1"
+# Failed attempts to prove who one is, per hour, before further attempts are refused until the
+# next hour: per user name or ID number tried, and per client address (a commune office helping
+# residents sign up shares one address). hoctap/accounts/throttle.py, ADR 0015.
+HOCTAP_FAILED_ATTEMPT_LIMITS = {
+    "sign_in": {"name": 10, "address": 100},
+    "sign_up": {"name": 5, "address": 60},
+}
 HOCTAP_DEMO_PROVINCE = os.environ.get("HOCTAP_DEMO_PROVINCE", "15")
 # Uploads (lesson videos up to 200 MB, attachments, import files): a file larger than this is
 # streamed to a temporary file on disk as it arrives, never held in memory; the rest of a

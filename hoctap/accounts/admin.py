@@ -10,7 +10,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.http import HttpRequest
 
-from hoctap.accounts.models import ApiToken, RoleGrant, User
+from hoctap.accounts.models import ApiToken, FailedAttempt, RoleGrant, User
 
 
 class RoleGrantInline(admin.TabularInline):
@@ -52,6 +52,24 @@ class ApiTokenAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(FailedAttempt)
+class FailedAttemptAdmin(admin.ModelAdmin):
+    """Failed sign-ins and sign-ups per hour (keys are digests). Deleting a row lifts a block
+    before the hour is over, e.g. for a resident whose birth date was mistyped in the register
+    and has since been corrected."""
+
+    list_display = ["scope", "window_start", "failures", "key_digest"]
+    list_filter = ["scope"]
+    readonly_fields = ["scope", "key_digest", "window_start", "failures"]
+    ordering = ["-window_start", "-failures"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 

@@ -6,8 +6,10 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from hoctap.accounts import throttle
 from hoctap.accounts.roles import Role
 from hoctap.core.forms import DateInput, PageForm
 
@@ -18,6 +20,20 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         # officers sign in with their user name, learners with their ID number or phone
         self.fields["username"].label = _("User name, ID number or phone")
+
+    def clean(self) -> dict[str, Any]:
+        """Django's check of the name and password, unless the name or the address has failed
+        too often this hour (then not even the right password signs in until the next hour);
+        a wrong password counts against both."""
+        tried = {"name": self.cleaned_data.get("username"), "address": throttle.client_address()}
+        if throttle.attempts_blocked("sign_in", tried):
+            raise ValidationError(str(throttle.TOO_MANY_ATTEMPTS), code="too_many_attempts")
+        try:
+            return super().clean()
+        except ValidationError as error:
+            if error.code == "invalid_login":
+                throttle.attempt_failed("sign_in", tried)
+            raise
 
 
 class UserFilterForm(PageForm):

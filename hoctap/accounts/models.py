@@ -107,3 +107,27 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user_id})"
+
+
+class FailedAttempt(models.Model):
+    """Failed attempts to prove who one is (a sign-in, a resident's sign-up) in one hour, per
+    what was tried: the user name or ID number, or the client's address. Only a keyed digest
+    of it is stored, never the ID number itself. See `hoctap.accounts.throttle`."""
+
+    scope = models.CharField(_("scope"), max_length=20)  # "sign_in", "sign_up"
+    key_digest = models.CharField(_("key digest"), max_length=64)
+    window_start = models.DateTimeField(_("hour"))
+    failures = models.PositiveIntegerField(_("failures"), default=0)
+
+    class Meta:
+        verbose_name = _("failed attempt")
+        verbose_name_plural = _("failed attempts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "key_digest", "window_start"], name="accounts_attempt_one_per_hour"
+            )
+        ]
+        indexes = [models.Index(fields=["window_start"], name="accounts_attempt_hour_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key_digest[:8]}… {self.failures}"

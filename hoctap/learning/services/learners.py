@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from hoctap.accounts import throttle
 from hoctap.accounts.models import User
 from hoctap.accounts.roles import Perm
 from hoctap.accounts.services import sign_in_user_create
@@ -146,39 +147,45 @@ def learner_account_create(
     return account, password
 
 
-@transaction.atomic
 def learner_signup(
     *, national_id: str, birth_date: datetime.date | None, password: str, phone: str = ""
 ) -> LearnerAccount:
     """A resident signs up: the ID number and birth date must match a person of the register
     who lives here and has no account yet. The message never says which of the two was wrong
-    (that would let anyone probe the register)."""
+    (that would let anyone probe the register), and after a few wrong tries for one ID number
+    or from one address, no more are checked this hour (`hoctap.accounts.throttle`): so the
+    failure is counted outside the transaction that creates the account."""
     number = "".join((national_id or "").split())
+    tried = {"name": number, "address": throttle.client_address()}
+    if throttle.attempts_blocked("sign_up", tried):
+        raise InvalidInput(str(throttle.TOO_MANY_ATTEMPTS))
     person = (
         Person.objects.filter(national_id=number, birth_date=birth_date).first()
         if birth_date
         else None
     )
     if person is None or person.status != PersonStatus.LIVING_HERE:
+        throttle.attempt_failed("sign_up", tried)
         raise InvalidInput(
             _(
                 "No resident with this ID number and birth date is registered. Check both, or "
                 "ask your commune's officer to register you."
             )
         )
-    if LearnerAccount.objects.filter(person=person).exists():
-        raise Conflict(
-            _("You already have an account: sign in with your ID number, or ask an officer "
-              "to reset your password.")
-        )  # fmt: skip
-    return _create(
-        actor=None,
-        person=person,
-        origin=AccountOrigin.SELF_SIGNUP,
-        phone=phone,
-        password=password,
-        must_change=False,
-    )
+    with transaction.atomic():
+        if LearnerAccount.objects.filter(person=person).exists():
+            raise Conflict(
+                _("You already have an account: sign in with your ID number, or ask an officer "
+                  "to reset your password.")
+            )  # fmt: skip
+        return _create(
+            actor=None,
+            person=person,
+            origin=AccountOrigin.SELF_SIGNUP,
+            phone=phone,
+            password=password,
+            must_change=False,
+        )
 
 
 @transaction.atomic
