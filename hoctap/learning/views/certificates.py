@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -108,7 +108,7 @@ def certificate_detail(request: HttpRequest, certificate_id: int) -> HttpRespons
         "chain": selectors.certificate_chain(certificate=certificate),
         "audit_entries": _audit_entries(request.user, certificate),
         "can_manage": selectors.certificate_can_manage(actor=request.user, certificate=certificate),
-        "verify_path": f"/verify/{certificate.code}",
+        "verify_path": reverse("learning:verify", args=[certificate.code]),
     }
     return render(request, "learning/certificates/certificate_detail.html", context)
 
