@@ -4,10 +4,13 @@ users. Tests of one commune's officer check that the other commune does not exis
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.db import connections
 from django.test import Client
 
 from hoctap.accounts import services as accounts
@@ -19,6 +22,9 @@ from hoctap.geo import services as geo
 from hoctap.geo.models import AdminUnit, Organisation, OrganisationKind, UnitKind, UnitLevel
 from hoctap.registry import services as registry
 from hoctap.registry.models import Clan, Household, OrganisationMembership, Person
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 PASSWORD = "correct-horse-battery-staple-42"
 START = datetime.date(2025, 7, 1)
@@ -229,3 +235,43 @@ def client_for(user: User) -> Client:
 def as_user() -> Any:
     """`as_user(user)` → a test client signed in as that user (session, as a browser)."""
     return client_for
+
+
+# --- browser tests ----------------------------------------------------------------------------
+
+# Debian's Chromium, not one downloaded by Playwright (that download does not work offline):
+# without it a browser test fails, it does not skip.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
+    """Headless Chromium for a test with `live_server`."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are
+    # plain synchronous code all the same.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    assert Path(CHROMIUM).exists(), (
+        f"{CHROMIUM} is missing: install Debian's Chromium (apt-get install chromium)"
+    )
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+            # Playwright runs the test in a greenlet of its own, and Django keeps one database
+            # connection per context: close the test's, or PostgreSQL cannot drop the test
+            # database at the end
+            connections.close_all()

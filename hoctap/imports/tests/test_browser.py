@@ -11,18 +11,14 @@ data attributes, not words, so it passes in Vietnamese (the default language) as
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connections
 from playwright.sync_api import (
     Browser,
     FilePayload,
     Page,
     expect,
-    sync_playwright,
 )
 
 from hoctap.conftest import PASSWORD, World, build_world
@@ -32,38 +28,7 @@ from hoctap.registry.models import Person
 
 pytestmark = [pytest.mark.browser]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TIMEOUT_MS = 15_000
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
-    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are
-    # plain synchronous code all the same.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    assert Path(CHROMIUM).exists(), (
-        f"{CHROMIUM} is missing: install Debian's Chromium (apt-get install chromium)"
-    )
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
-            # Playwright runs the test in a greenlet of its own, and Django keeps one database
-            # connection per context: close the test's, or PostgreSQL cannot drop the test
-            # database at the end
-            connections.close_all()
 
 
 @pytest.fixture

@@ -11,58 +11,23 @@ attributes, not words, so it passes in Vietnamese (the default language) as in E
 
 from __future__ import annotations
 
-import importlib
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.apps import apps as django_apps
-from django.db import connections
-from playwright.sync_api import Browser, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Browser, ViewportSize, expect
 
 from hoctap.conftest import PASSWORD, build_world
-from hoctap.learning.models import Attendance
+from hoctap.learning.frameworks import load_missing
+from hoctap.learning.models import Attendance, Competency, CompetencyArea
 from hoctap.learning.selectors import classes as selectors
 from hoctap.learning.tests.classes_helpers import ClassWorld, build_class
 from hoctap.learning.tests.conftest import build_course
 
 pytestmark = [pytest.mark.browser]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TIMEOUT_MS = 15_000
 PHONE: ViewportSize = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
-    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are
-    # plain synchronous code all the same.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    assert Path(CHROMIUM).exists(), (
-        f"{CHROMIUM} is missing: install Debian's Chromium (apt-get install chromium)"
-    )
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
-            # Playwright runs the test in a greenlet of its own, and Django keeps one database
-            # connection per context: close the test's, or PostgreSQL cannot drop the test
-            # database at the end
-            connections.close_all()
 
 
 @pytest.fixture
@@ -70,8 +35,7 @@ def class_world(transactional_db: Any) -> ClassWorld:
     # the live server answers from another thread: the records must be committed. A test on a
     # committed database before this one emptied every table, the competencies that a data
     # migration loads included: load them again (the migration adds only what is missing).
-    load_frameworks = importlib.import_module("hoctap.learning.migrations.0002_load_frameworks")
-    load_frameworks.load(django_apps, None)
+    load_missing(CompetencyArea, Competency)
     world = build_world()
     return build_class(world, build_course())
 

@@ -11,24 +11,23 @@ it passes in Vietnamese (the default language) as in English.
 
 from __future__ import annotations
 
-import importlib
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import pypdf
 import pytest
-from django.apps import apps
-from django.db import connections
-from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from hoctap.conftest import PASSWORD, World, build_world
+from hoctap.learning.frameworks import load_missing
 from hoctap.learning.models import (
     Certificate,
     Choice,
+    Competency,
+    CompetencyArea,
     Course,
     LearnerAccount,
     Lesson,
@@ -40,39 +39,8 @@ from hoctap.learning.tests.conftest import build_course
 
 pytestmark = [pytest.mark.browser]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TIMEOUT_MS = 15_000
 PHONE: ViewportSize = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
-    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are
-    # plain synchronous code all the same.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    assert Path(CHROMIUM).exists(), (
-        f"{CHROMIUM} is missing: install Debian's Chromium (apt-get install chromium)"
-    )
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield launched
-        finally:
-            launched.close()
-            # Playwright runs the test in a greenlet of its own, and Django keeps one database
-            # connection per context: close the test's, or PostgreSQL cannot drop the test
-            # database at the end
-            connections.close_all()
 
 
 @pytest.fixture
@@ -80,7 +48,7 @@ def portal_world(transactional_db: Any) -> tuple[World, Course]:
     # the live server answers from another thread: the world must be committed. A
     # transactional test before this one emptied every table, the reference data its data
     # migration loaded (the competency frameworks) too: load it again
-    importlib.import_module("hoctap.learning.migrations.0002_load_frameworks").load(apps, None)
+    load_missing(CompetencyArea, Competency)
     world = build_world()
     return world, build_course()
 
