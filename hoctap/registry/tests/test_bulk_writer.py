@@ -32,3 +32,17 @@ def test_bulk_insert_and_update_round_trip_through_the_orm(world):
 def test_fields_that_are_not_columns_are_refused():
     with pytest.raises(ValueError, match="not concrete fields"):
         bulk.bulk_insert(Clan, ("households",), [])
+
+
+@pytest.mark.django_db
+def test_bulk_insert_writes_every_row_across_several_statements(world):
+    """SQLite writes a thousand rows per statement: 2,345 rows are two full statements and a
+    shorter one, and every row lands once with its own values."""
+    now = bulk.stored_now()
+    commune = world.commune_a.id
+    rows = [(f"MANY-{n:05}", f"Họ {n}", f"ho {n}", commune, now, now) for n in range(2345)]
+    fields = ("code", "name", "search_name", "commune", "created_at", "updated_at")
+    with transaction.atomic():
+        assert bulk.bulk_insert(Clan, fields, iter(rows)) == 2345
+    stored = dict(Clan.objects.filter(code__startswith="MANY-").values_list("code", "name"))
+    assert stored == {code: name for code, name, *_rest in rows}
