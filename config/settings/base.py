@@ -84,14 +84,17 @@ def database_from_env() -> dict[str, object]:
         DATA_DIR.mkdir(parents=True, exist_ok=True)
         config = {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "hoctap.sqlite3"}
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Django's backend, with writers queued on a lock file (hoctap/core/sqlite, ADR 0016)
+        config["ENGINE"] = "hoctap.core.sqlite"
         # WAL lets the web server read while the task worker writes; IMMEDIATE makes
         # a writing transaction take the lock up front instead of failing half-way.
         config["OPTIONS"] = {
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; PRAGMA cache_size=-64000;"
+                "PRAGMA foreign_keys=ON; PRAGMA cache_size=-64000;"
             ),
             "transaction_mode": "IMMEDIATE",
+            "timeout": 10,  # seconds a writer waits for the lock (SQLite's busy timeout)
         }
         # Keep each thread's connection: opening one runs the PRAGMAs above, which costs more
         # than the queries of a typical request (ADR 0013, bench/lesson_complete.py).

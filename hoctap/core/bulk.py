@@ -1,4 +1,4 @@
-"""Writing many rows at the speed of the database: plain `executemany` on SQLite, `COPY` on
+"""Writing many rows at the speed of the database: multi-row `INSERT`s on SQLite, `COPY` on
 PostgreSQL. For imports and generated data of a million rows, where building a model object per
 row (what `bulk_create` does) costs more than the insert itself.
 
