@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from hoctap.accounts.permissions import SYSTEM, scope_for
 from hoctap.audit.services import audit_record, audit_record_many
+from hoctap.core import bulk
 from hoctap.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from hoctap.imports.kinds import KINDS, Batch, ImportKind, RowError
 from hoctap.imports.models import ImportJob, ImportStatus
@@ -166,20 +167,22 @@ def _run(
     ctx = kind.start(actor=actor)
     stream.seek(0)
     try:
-        for batch in _batches(kind, stream, result.errors):
-            kind.check_batch(ctx, batch)
-            result.rows += len(batch.rows)
-            result.created += len(batch.creates)
-            result.updated += len(batch.updates)
-            result.unchanged += batch.unchanged
-            result.errors.extend(batch.errors)
-            result.skipped.extend(batch.skipped)
+        with bulk.gc_paused() as collect_young:
+            for batch in _batches(kind, stream, result.errors):
+                kind.check_batch(ctx, batch)
+                result.rows += len(batch.rows)
+                result.created += len(batch.creates)
+                result.updated += len(batch.updates)
+                result.unchanged += batch.unchanged
+                result.errors.extend(batch.errors)
+                result.skipped.extend(batch.skipped)
+                if write and not result.errors:
+                    kind.write_batch(ctx, batch)
+                if on_progress is not None:
+                    on_progress(result.rows)
+                collect_young()
             if write and not result.errors:
-                kind.write_batch(ctx, batch)
-            if on_progress is not None:
-                on_progress(result.rows)
-        if write and not result.errors:
-            kind.finish(ctx)
+                kind.finish(ctx)
     except ImportFileError as exc:
         result.errors.append(RowError(0, "", "", exc.message))
     # the pipeline's own errors of a batch come before the kind's: show them in sheet order

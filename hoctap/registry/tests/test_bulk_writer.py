@@ -46,3 +46,23 @@ def test_bulk_insert_writes_every_row_across_several_statements(world):
         assert bulk.bulk_insert(Clan, fields, iter(rows)) == 2345
     stored = dict(Clan.objects.filter(code__startswith="MANY-").values_list("code", "name"))
     assert stored == {code: name for code, name, *_rest in rows}
+
+
+def test_gc_paused_nests_and_brings_the_collector_back():
+    import gc
+
+    assert gc.isenabled()
+    with bulk.gc_paused() as collect_young:
+        assert not gc.isenabled()
+        with bulk.gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer block still runs
+        collect_young()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with bulk.gc_paused():
+            pass
+        assert not gc.isenabled()  # it was off before: it stays off
+    finally:
+        gc.enable()
