@@ -116,8 +116,12 @@ def _batches(kind: ImportKind, stream: IO[bytes], errors: list[RowError]) -> Ite
     first_seen: dict[Hashable, int] = {}  # natural key → row number: all that is kept per row
     batch: list[tuple[int, list[str]]] = []
     size = kind.batch_size
+    # the file's columns are the kind's, in its order: a row's cells are used as they are
+    as_is = present == list(range(width))
     for number, raw in rows:
-        if len(raw) > last and complete:
+        if as_is and len(raw) == width:
+            cells = raw
+        elif len(raw) > last and complete:
             cells = list(pick(raw)) if width > 1 else [raw[present[0] or 0]]
         else:
             if not any(raw):
@@ -180,7 +184,8 @@ def _run(
                     kind.write_batch(ctx, batch)
                 if on_progress is not None:
                     on_progress(result.rows)
-                collect_young()
+                if batch.plans:  # the row-by-row kinds' model instances may hold cycles
+                    collect_young()
             if write and not result.errors:
                 kind.finish(ctx)
     except ImportFileError as exc:
