@@ -47,9 +47,21 @@ def _process_lock(name: str) -> threading.Lock:
         return _process_locks.setdefault(name, threading.Lock())
 
 
+def _forget_process_locks() -> None:
+    """In a forked child: the parent's locks may have been held by threads the child does not
+    have, so the child starts with its own (a connection must not cross a fork anyway)."""
+    global _process_locks_guard
+    _process_locks.clear()
+    _process_locks_guard = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_process_locks)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     # (django-stubs do not declare the private hooks overridden here: hence the ignores)
     _writer_lock_fd: int | None = None
+    _writer_lock_pid = 0
     _holds_writer_lock = False
     _process_lock: threading.Lock
 
@@ -61,6 +73,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
         if mode in ("IMMEDIATE", "EXCLUSIVE") and not self.is_in_memory_db():
             path = f"{self.settings_dict['NAME']}-writer.lock"
             self._writer_lock_fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            self._writer_lock_pid = os.getpid()
         return connection
 
     def _start_transaction_under_autocommit(self) -> None:
@@ -118,7 +131,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 return
 
     def _writer_lock_release(self) -> None:
-        if self._holds_writer_lock and self._writer_lock_fd is not None:
+        # a forked child shares the parent's open lock file: unlocking it there would free
+        # the parent's lock, so only the process that took it lets it go
+        if (
+            self._holds_writer_lock
+            and self._writer_lock_fd is not None
+            and self._writer_lock_pid == os.getpid()
+        ):
             fcntl.flock(self._writer_lock_fd, fcntl.LOCK_UN)
             self._process_lock.release()
         self._holds_writer_lock = False

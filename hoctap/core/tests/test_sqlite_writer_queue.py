@@ -168,3 +168,26 @@ def test_closing_a_connection_inside_a_transaction_frees_the_lock_file(database,
     assert not _lock_file_is_free(tmp_path)
     db.close()
     assert _lock_file_is_free(tmp_path)
+
+
+def test_a_forked_child_neither_frees_the_parents_lock_nor_inherits_its_queue(database, tmp_path):
+    from hoctap.core.sqlite import base
+
+    db = database()
+    db.ensure_connection()
+    db._start_transaction_under_autocommit()  # the parent holds both locks
+    pid = os.fork()
+    if pid == 0:  # the child: closes what it inherited, as a worker would, and reports
+        code = 0
+        try:
+            db.close()
+            if not base._process_lock(db.settings_dict["NAME"]).acquire(blocking=False):
+                code = 3  # the child would wait forever for a thread it does not have
+        except BaseException:
+            code = 2
+        os._exit(code)
+    _pid, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert not _lock_file_is_free(tmp_path)  # still the parent's
+    db.rollback()
+    assert _lock_file_is_free(tmp_path)
