@@ -13,14 +13,17 @@ has after signing in). The server is the production one (`gunicorn`, production 
 
 The load: `wrk` (Debian's package; a small C load generator, so the client takes little of the
 CPUs the server needs) with 8 connections for 15 s against `/ping`, then the same against
+`GET /api/v1/me` with the learners' sessions (for information: the cheapest request that
+authenticates a user), then against
 `POST /api/v1/learning/lessons/<id>/complete`, each request a learner's next lesson (their
 session cookie and CSRF token; the learners rotate so that a learner's lessons come in order).
 Every request completes a lesson for the first time: a write, an audit entry, and at a
 learner's 12th lesson the completion of the course and its certificate. Without `wrk`, Python
 threads with httpx make the load (their own CPU then weighs on the figures: install wrk).
 
-Printed: requests/s, p50 and p95 latency and non-2xx answers of both, the ratio of the two
-throughputs (goal >= 0.5), and a check that every answered request recorded its lesson.
+Printed: requests/s, p50 and p95 latency and non-2xx answers of the three, the ratio of the
+lesson's throughput to `/ping`'s (goal >= 0.5) and, for information, to the signed-in read's,
+and a check that every answered request recorded its lesson.
 """
 
 from __future__ import annotations
@@ -195,6 +198,35 @@ function request()
 end
 """
 
+WRK_ME_SCRIPT = r"""
+-- A signed-in read that does nothing else: GET /api/v1/me with the learners' sessions in turn.
+local threads = {}
+local counter = 0
+function setup(thread)
+  counter = counter + 1
+  thread:set("id", counter - 1)
+  table.insert(threads, thread)
+end
+function init(args)
+  nthreads = tonumber(args[1])
+  share = {}
+  local index = 0
+  for line in io.lines(args[2]) do
+    if index % nthreads == id then
+      local key, token = line:match("(%S+) (%S+)")
+      table.insert(share, key)
+    end
+    index = index + 1
+  end
+  i = 0
+end
+function request()
+  local key = share[(i % #share) + 1]
+  i = i + 1
+  return wrk.format("GET", "/api/v1/me", {["Cookie"] = "sessionid=" .. key})
+end
+"""
+
 WRK_REPORT = r"""
 function done(summary, latency, requests)
   local errors = summary.errors.status + summary.errors.connect + summary.errors.read
@@ -246,8 +278,11 @@ def wrk_run(url: str, *, connections: int, seconds: int, script: str, args: list
     )
 
 
-def python_run(base: str, plan: Plan | None, *, connections: int, seconds: int) -> Load:
-    """The fallback without wrk: one thread per connection, each with its own learners."""
+def python_run(
+    base: str, plan: Plan | None, *, connections: int, seconds: int, read_only: bool = False
+) -> Load:
+    """The fallback without wrk: one thread per connection, each with its own learners
+    (`/ping` without a plan; `GET /api/v1/me` as them with `read_only`)."""
     import httpx
 
     latencies: list[float] = []
@@ -263,6 +298,9 @@ def python_run(base: str, plan: Plan | None, *, connections: int, seconds: int) 
                 started = time.perf_counter()
                 if plan is None:
                     response = client.get("/ping")
+                elif read_only:
+                    key, _token = share[i % len(share)]
+                    response = client.get("/api/v1/me", cookies={"sessionid": key})
                 else:
                     key, token = share[i % len(share)]
                     lesson = plan.lesson_ids[min(i // len(share), LESSONS - 1)]
@@ -342,6 +380,13 @@ def main(argv: list[str] | None = None) -> int:
                     script="",
                     args=[],
                 )
+                me = wrk_run(
+                    server.base_url,
+                    connections=args.connections,
+                    seconds=args.seconds,
+                    script=WRK_ME_SCRIPT,
+                    args=["2", learners_file],
+                )
                 lesson = wrk_run(
                     server.base_url,
                     connections=args.connections,
@@ -354,6 +399,13 @@ def main(argv: list[str] | None = None) -> int:
                 ping = python_run(
                     server.base_url, None, connections=args.connections, seconds=args.seconds
                 )
+                me = python_run(
+                    server.base_url,
+                    plan,
+                    connections=args.connections,
+                    seconds=args.seconds,
+                    read_only=True,
+                )
                 lesson = python_run(
                     server.base_url, plan, connections=args.connections, seconds=args.seconds
                 )
@@ -363,6 +415,8 @@ def main(argv: list[str] | None = None) -> int:
         rows = [
             ["GET /ping (trivial view)", f"{ping.rate:,.0f}", f"{ping.p50_ms:.1f}",
              f"{ping.p95_ms:.1f}", f"{ping.max_ms:.0f}", ping.errors],
+            ["GET /api/v1/me (signed in)", f"{me.rate:,.0f}", f"{me.p50_ms:.1f}",
+             f"{me.p95_ms:.1f}", f"{me.max_ms:.0f}", me.errors],
             ["POST .../lessons/<id>/complete", f"{lesson.rate:,.0f}", f"{lesson.p50_ms:.1f}",
              f"{lesson.p95_ms:.1f}", f"{lesson.max_ms:.0f}", lesson.errors],
         ]  # fmt: skip
@@ -383,6 +437,11 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"Throughput of lesson-completed / trivial view: {ratio:.2f} "
             f"(goal >= {GOAL_RATIO}): {verdict}"
+        )
+        print(
+            f"For information, lesson-completed / the signed-in read: "
+            f"{lesson.rate / me.rate if me.rate else 0.0:.2f} (what the write itself costs "
+            "beyond authenticating a request)"
         )
         return 1 if args.strict and verdict != "met" else 0
 

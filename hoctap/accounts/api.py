@@ -92,6 +92,22 @@ class RevokeIn(Schema):
     valid_to: datetime.date | None = None
 
 
+class MeOut(Schema):
+    username: str
+    full_name: str
+
+
+@router.get(
+    "/me",
+    response={200: MeOut, **ERRORS},
+    summary="Who is signed in (with a session or a token)",
+)
+def me(request: AuthedRequest) -> MeOut:
+    """The signed-in user's name: what a page or a phone app shows in its header. Reads
+    nothing but what authenticating the request read."""
+    return MeOut(username=request.auth.username, full_name=request.auth.full_name)
+
+
 @router.get("/users", response={200: list[UserOut], **ERRORS})
 @paginate(PageNumberPagination, page_size=100)
 def user_list(request: AuthedRequest, filters: Query[UserFilter]) -> Any:

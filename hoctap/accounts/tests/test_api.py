@@ -314,3 +314,13 @@ def test_a_partial_administrator_cannot_take_over_a_visible_user(world, as_user)
         )
     assert response.status_code == 403
     assert User.objects.get(username="secretariat").check_password(PASSWORD)
+
+
+def test_me_names_the_signed_in_user_by_session_and_by_token(world, as_user, client):
+    response = as_user(world.officer_a).get("/api/v1/me")
+    assert response.status_code == 200
+    assert response.json() == {"username": "officer_a", "full_name": world.officer_a.full_name}
+    _token, key = services.token_create(actor=SYSTEM, user=world.viewer, name="phone")
+    response = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.json()["username"] == "viewer"
+    assert Client().get("/api/v1/me").status_code == 401
