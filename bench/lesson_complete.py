@@ -158,9 +158,8 @@ def _learners(count: int) -> Plan:
 # The load: wrk with a Lua script, or Python threads
 # ---------------------------------------------------------------------------------------------
 
-WRK_SCRIPT = r"""
--- Each wrk thread takes every T-th learner; request i of a thread is the next lesson of the
--- learner (i mod n) of its share, so a learner's lessons come in order.
+WRK_LEARNERS = r"""
+-- Each wrk thread takes every T-th learner of the file (a session key and a CSRF token a line).
 local threads = {}
 local counter = 0
 function setup(thread)
@@ -168,19 +167,29 @@ function setup(thread)
   thread:set("id", counter - 1)
   table.insert(threads, thread)
 end
-function init(args)
-  nthreads = tonumber(args[1])
-  lessons = {}
-  for id in string.gmatch(args[2], "%d+") do table.insert(lessons, id) end
-  share = {}
+function read_share(nthreads, path)
+  local mine = {}
   local index = 0
-  for line in io.lines(args[3]) do
+  for line in io.lines(path) do
     if index % nthreads == id then
       local key, token = line:match("(%S+) (%S+)")
-      table.insert(share, {key, token})
+      table.insert(mine, {key, token})
     end
     index = index + 1
   end
+  return mine
+end
+"""
+
+WRK_SCRIPT = (
+    WRK_LEARNERS
+    + r"""
+-- Request i of a thread is the next lesson of the learner (i mod n) of its share, so a
+-- learner's lessons come in order.
+function init(args)
+  lessons = {}
+  for id in string.gmatch(args[2], "%d+") do table.insert(lessons, id) end
+  share = read_share(tonumber(args[1]), args[3])
   i = 0
   wrk.method = "POST"
   wrk.body = '{"seconds_spent": 60}'
@@ -197,35 +206,23 @@ function request()
   return wrk.format(nil, "/api/v1/learning/lessons/" .. lesson .. "/complete", headers)
 end
 """
+)
 
-WRK_ME_SCRIPT = r"""
+WRK_ME_SCRIPT = (
+    WRK_LEARNERS
+    + r"""
 -- A signed-in read that does nothing else: GET /api/v1/me with the learners' sessions in turn.
-local threads = {}
-local counter = 0
-function setup(thread)
-  counter = counter + 1
-  thread:set("id", counter - 1)
-  table.insert(threads, thread)
-end
 function init(args)
-  nthreads = tonumber(args[1])
-  share = {}
-  local index = 0
-  for line in io.lines(args[2]) do
-    if index % nthreads == id then
-      local key, token = line:match("(%S+) (%S+)")
-      table.insert(share, key)
-    end
-    index = index + 1
-  end
+  share = read_share(tonumber(args[1]), args[2])
   i = 0
 end
 function request()
-  local key = share[(i % #share) + 1]
+  local learner = share[(i % #share) + 1]
   i = i + 1
-  return wrk.format("GET", "/api/v1/me", {["Cookie"] = "sessionid=" .. key})
+  return wrk.format("GET", "/api/v1/me", {["Cookie"] = "sessionid=" .. learner[1]})
 end
 """
+)
 
 WRK_REPORT = r"""
 function done(summary, latency, requests)
