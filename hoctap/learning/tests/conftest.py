@@ -90,6 +90,16 @@ def learning(world: World) -> LearningWorld:
     )
 
 
+def second_learner(world: World) -> User:
+    """A second resident (person A2) signs up: a learner who is not enrolled in anything."""
+    account = learner_signup(
+        national_id=world.person_a2.national_id,
+        birth_date=world.person_a2.birth_date,
+        password=PASSWORD,
+    )
+    return account.user
+
+
 def correct_answers(attempt: Any) -> dict[int, list[int]]:
     from hoctap.learning.models import Choice
 

@@ -11,11 +11,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from hoctap.accounts.permissions import SYSTEM
-from hoctap.conftest import PASSWORD, client_for
+from hoctap.conftest import client_for
 from hoctap.learning.models import Certificate, Enrolment, LessonProgress, QuizAttempt
 from hoctap.learning.services import catalogue, progress
-from hoctap.learning.services.learners import learner_signup
-from hoctap.learning.tests.conftest import LearningWorld, correct_answers
+from hoctap.learning.tests.conftest import LearningWorld, correct_answers, second_learner
 
 pytestmark = pytest.mark.django_db
 
@@ -143,12 +142,7 @@ def test_an_archived_course_is_finished_by_its_learners_only(learning: LearningW
     assert result["passed"] is True
     assert Certificate.objects.get().code == result["certificate_code"]
     # someone not enrolled: the course is gone for them, nothing is recorded
-    world = learning.world
-    newcomer = learner_signup(
-        national_id=world.person_a2.national_id,
-        birth_date=world.person_a2.birth_date,
-        password=PASSWORD,
-    ).user
+    newcomer = second_learner(learning.world)
     other = client_for(newcomer)
     refusals = [
         post(other, f"/api/v1/learning/courses/{code}/enrol"),

@@ -32,7 +32,12 @@ from hoctap.learning.models import (
     QuizAttempt,
 )
 from hoctap.learning.services import catalogue, completions, learners, progress, quizzes
-from hoctap.learning.tests.conftest import LearningWorld, build_course, correct_answers
+from hoctap.learning.tests.conftest import (
+    LearningWorld,
+    build_course,
+    correct_answers,
+    second_learner,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -64,15 +69,6 @@ def pass_the_quiz(learning: LearningWorld) -> Certificate:
     )
     assert result.certificate is not None
     return result.certificate
-
-
-def second_learner(world: World) -> User:
-    account = learners.learner_signup(
-        national_id=world.person_a2.national_id,
-        birth_date=world.person_a2.birth_date,
-        password=PASSWORD,
-    )
-    return account.user
 
 
 def wrong_answers(attempt: QuizAttempt) -> dict[int, list[int]]:

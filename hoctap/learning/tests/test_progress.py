@@ -9,7 +9,6 @@ import pytest
 from django.utils import translation
 
 from hoctap.audit.models import AuditEntry
-from hoctap.conftest import PASSWORD
 from hoctap.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from hoctap.learning.models import (
     Certificate,
@@ -19,8 +18,7 @@ from hoctap.learning.models import (
     QuizAttempt,
 )
 from hoctap.learning.services import progress, quizzes
-from hoctap.learning.services.learners import learner_signup
-from hoctap.learning.tests.conftest import LearningWorld, correct_answers
+from hoctap.learning.tests.conftest import LearningWorld, correct_answers, second_learner
 
 pytestmark = pytest.mark.django_db
 
@@ -143,21 +141,16 @@ def test_no_attempt_beyond_the_limit(learning: LearningWorld) -> None:
 def test_another_learners_attempt_does_not_exist(learning: LearningWorld) -> None:
     _finish_lessons(learning)
     attempt = quizzes.attempt_start(actor=learning.learner, quiz=learning.quiz)
-    world = learning.world
-    other = learner_signup(
-        national_id=world.person_a2.national_id,
-        birth_date=world.person_a2.birth_date,
-        password=PASSWORD,
-    ).user
+    other = second_learner(learning.world)
     with pytest.raises(NotFound):
         quizzes.attempt_submit(actor=other, attempt_id=attempt.pk, answers=correct_answers(attempt))
     # without a learner account: refused as everywhere in the portal, not "not found"
     with pytest.raises(PermissionDenied, match="Only a learner account"):
         quizzes.attempt_submit(
-            actor=world.officer_a, attempt_id=attempt.pk, answers=correct_answers(attempt)
+            actor=learning.world.officer_a, attempt_id=attempt.pk, answers=correct_answers(attempt)
         )
     with pytest.raises(PermissionDenied, match="Only a learner account"):
-        quizzes.attempt_start(actor=world.officer_a, quiz=learning.quiz)
+        quizzes.attempt_start(actor=learning.world.officer_a, quiz=learning.quiz)
     assert not Certificate.objects.exists()
     assert QuizAttempt.objects.get().status == "in_progress"
 
