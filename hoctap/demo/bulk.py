@@ -1,6 +1,6 @@
 """Explicit keys for generated rows: the demo numbers its households, persons and clans itself,
 so that they can point at each other before anything is written. The rows themselves are
-written with `hoctap.core.bulk` (executemany / COPY), bypassing the ORM: the generator
+written with `hoctap.core.bulk` (multi-row INSERT / COPY), bypassing the ORM: the generator
 guarantees the register rules, and the database still checks every constraint.
 """
 

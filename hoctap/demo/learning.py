@@ -24,7 +24,7 @@ The named learner `hoctap demo` prints (`showcase_learner`) is an ordinary resid
 first commune with two certificates and a course in progress.
 
 Like the registers, the rows are generated in Python, commune by commune, and written with
-`hoctap.core.bulk` (executemany on SQLite, COPY on PostgreSQL, there in a thread beside the
+`hoctap.core.bulk` (multi-row INSERTs on SQLite, COPY on PostgreSQL, there in a thread beside the
 generation: `Writer`), with one summary audit entry: the services would take hours at province
 scale. Every row obeys what the services guarantee
 (lesson numbers in order, `lessons_done` = completed progress rows, one completion per person,

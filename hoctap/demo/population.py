@@ -8,7 +8,7 @@ a link date only with an e-ID account, between birth and the reference day; a po
 every poor or near-poor household; a clan of the household's own commune.
 
 Deterministic: the same random generator state gives the same rows. Dates are ISO strings, which
-both SQLite (`executemany`) and PostgreSQL (`COPY`) take as they are.
+both SQLite (multi-row `INSERT`s) and PostgreSQL (`COPY`) take as they are.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 Every cell is held to the rules of `hoctap.registry.rules` and `national_id`, like the API and the
 pages. To keep a million rows within seconds the kind works on plain cells and value tuples:
 lookups (villages, households, heads) are asked once per batch or once per import, names are
-folded once per distinct name, and rows are written with `hoctap.core.bulk` (`executemany` on
-SQLite, `COPY` on PostgreSQL). The persons an import creates are audited by the import's own
+folded once per distinct name, and rows are written with `hoctap.core.bulk` (multi-row `INSERT`s
+on SQLite, `COPY` on PostgreSQL). The persons an import creates are audited by the import's own
 entry (file, SHA-256, counts); each person it changes gets an entry with the changes, the ID
 number masked.
 """
