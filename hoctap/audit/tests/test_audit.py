@@ -484,3 +484,17 @@ def test_changes_to_a_user_are_seen_by_the_administrators_of_their_unit(world):
     seen_by_b = audit_selectors.audit_list(actor=admin_b)
     assert not seen_by_b.filter(action__in=["user.update", "token.create"]).exists()
     assert seen_by_b.filter(action="user.create").exists()  # they do see their own commune
+
+
+@pytest.mark.django_db
+def test_the_audit_table_keeps_one_index_for_look_ups_by_unit():
+    """Every audited write updates every index of the table: the index on `unit` alone was a
+    second copy of the start of (unit, -created_at), and migration 0002 drops it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, AuditEntry._meta.db_table)
+    indexes = [c["columns"] for c in constraints.values() if c["index"] and not c["primary_key"]]
+    starting_with_unit = [columns for columns in indexes if columns[0] == "unit_id"]
+    assert starting_with_unit == [["unit_id", "created_at"]]
+    assert ["organisation_id"] in indexes  # the other scope column keeps its own
