@@ -67,6 +67,9 @@ def _settings_env(data_dir: Path, secret_key: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1",
         "HOCTAP_DATA_DIR": str(data_dir),
         "LOG_LEVEL": "WARNING",
+        # the `hoctap` commands report in English here (Vietnamese by default): the
+        # benchmarks read their figures from those reports
+        "HOCTAP_LANGUAGE": "en",
     }
 
 

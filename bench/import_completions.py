@@ -365,8 +365,8 @@ def main(argv: list[str] | None = None) -> int:
         _common.print_table(headers, table, left=(0, 6))
 
         def count(output: str, word: str) -> int:
-            found = re.search(rf"{word} (\d+)", output)
-            return int(found.group(1)) if found else -1
+            found = re.search(rf"{word} ([\d,]+)", output)  # 193,838
+            return int(found.group(1).replace(",", "")) if found else -1
 
         first_rate, _peak, first_out = figures["first import"]
         again_rate, _peak, again_out = figures["re-import"]

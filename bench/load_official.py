@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
                 check=False,
             )
         output = (completed.stdout + completed.stderr).strip()
-        match = re.search(r"created (\d+), updated (\d+), unchanged (\d+)", output)
+        match = re.search(r"created ([\d,]+), updated ([\d,]+), unchanged ([\d,]+)", output)
         ok = (
             completed.returncode == 0
             and match is not None

@@ -9,12 +9,17 @@ hoctap learning load-frameworks    the digital-skills frameworks (reference data
 hoctap users add USERNAME --role ROLE (--unit CODE | --org CODE)
 hoctap tokens create USERNAME      a new API token
 hoctap migrate, hoctap shell, ...  any other Django command
+
+The commands speak the site's language, Vietnamese; `HOCTAP_LANGUAGE=en` makes them speak
+English (a language the site ships, see `LANGUAGES` in the settings).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+
+LANGUAGE_VARIABLE = "HOCTAP_LANGUAGE"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,7 +28,21 @@ def main(argv: list[str] | None = None) -> int:
 
     args = list(sys.argv if argv is None else ["hoctap", *argv])
     args[0] = "hoctap"
-    execute_from_command_line(args)
+    language = os.environ.get(LANGUAGE_VARIABLE, "").strip()
+    if not language:
+        execute_from_command_line(args)
+        return 0
+    import django
+    from django.conf import settings
+    from django.utils import translation
+
+    django.setup()
+    if language not in dict(settings.LANGUAGES):
+        known = ", ".join(dict(settings.LANGUAGES))
+        sys.stderr.write(f"{LANGUAGE_VARIABLE}={language}: not one of {known}\n")
+        return 2
+    with translation.override(language):
+        execute_from_command_line(args)
     return 0
 
 

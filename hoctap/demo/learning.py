@@ -54,9 +54,11 @@ from typing import Any, NamedTuple, cast
 from django.contrib.auth.hashers import make_password
 from django.db import connection
 from django.db.models import Model
+from django.utils.translation import gettext as _
 
 from hoctap.accounts.models import User
 from hoctap.core import bulk
+from hoctap.core.formatting import show_number
 from hoctap.demo.bulk import next_id, reset_sequences
 from hoctap.demo.community import CommunityTotals, classes_and_groups_build
 from hoctap.demo.courses import COURSES
@@ -329,7 +331,7 @@ def _catalogue(seed: int) -> dict[str, CourseInfo]:
                     )
                 )
             # as `attempt_start` lays an attempt out: questions, then each one's answers, shuffled
-            for _ in range(LAYOUTS_PER_COURSE):
+            for _layout in range(LAYOUTS_PER_COURSE):
                 order = list(quiz.questions.all())
                 if quiz.shuffle_questions:
                     rng.shuffle(order)
@@ -805,7 +807,7 @@ class LearningGenerator:
             code: w for code, w in weights.items() if code in self.courses and code not in assigned
         }
         chosen: list[str] = []
-        for _ in range(min(own, len(left))):
+        for _taken in range(min(own, len(left))):
             code = _pick(rng, left)
             chosen.append(code)
             del left[code]
@@ -1305,17 +1307,26 @@ def learning_build(
     began = time.perf_counter()
     reset_sequences([User, LearnerAccount, Enrolment, QuizAttempt, Completion])
     write_seconds += time.perf_counter() - began
-    progress("generate learning rows (Python)", generate_seconds, "")
-    progress(
-        "write learning rows",
-        write_seconds,
-        f"{totals.accounts:,} accounts, {totals.enrolments:,} enrolments, "
-        f"{totals.lesson_progress:,} lessons, {totals.quiz_attempts:,} attempts "
-        f"({totals.answers:,} answers), {sum(totals.completions.values()):,} completions, "
-        f"{totals.certificates:,} certificates; "
-        + ("COPY in a thread beside the generation: " if writer.threaded else "")
-        + ", ".join(f"{name} {sec:.1f} s" for name, sec in totals.write_seconds.items()),
+    progress(_("generate learning rows (Python)"), generate_seconds, "")
+    written = _(
+        "%(accounts)s accounts, %(enrolments)s enrolments, %(lessons)s lessons, "
+        "%(attempts)s attempts (%(answers)s answers), %(completions)s completions, "
+        "%(certificates)s certificates"
+    ) % {
+        "accounts": show_number(totals.accounts),
+        "enrolments": show_number(totals.enrolments),
+        "lessons": show_number(totals.lesson_progress),
+        "attempts": show_number(totals.quiz_attempts),
+        "answers": show_number(totals.answers),
+        "completions": show_number(sum(totals.completions.values())),
+        "certificates": show_number(totals.certificates),
+    }
+    tables = ", ".join(
+        _("%(table)s %(seconds)s s") % {"table": name, "seconds": show_number(sec, 1)}
+        for name, sec in totals.write_seconds.items()
     )
+    how = _("COPY in a thread beside the generation: ") if writer.threaded else ""
+    progress(_("write learning rows"), write_seconds, f"{written}; {how}{tables}")
     began = time.perf_counter()
     community = _classes_and_groups(
         communes=communes,
@@ -1331,11 +1342,20 @@ def learning_build(
         portal = str(Platform.PROVINCIAL_PORTAL)
         totals.completions[portal] = totals.completions.get(portal, 0) + community.completions
     progress(
-        "digital groups and offline classes",
+        _("digital groups and offline classes"),
         time.perf_counter() - began,
-        f"{community.groups} groups, {community.members} members, "
-        f"{community.activities} activities, {community.classes} classes, "
-        f"{community.participants} participants, {community.completions} completed",
+        _(
+            "%(groups)s groups, %(members)s members, %(activities)s activities, "
+            "%(classes)s classes, %(participants)s participants, %(completed)s completed"
+        )
+        % {
+            "groups": show_number(community.groups),
+            "members": show_number(community.members),
+            "activities": show_number(community.activities),
+            "classes": show_number(community.classes),
+            "participants": show_number(community.participants),
+            "completed": show_number(community.completions),
+        },
     )
     return totals
 

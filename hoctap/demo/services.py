@@ -20,6 +20,7 @@ from typing import Any
 from django.contrib.auth.hashers import check_password
 from django.db import connection, transaction
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from hoctap.accounts import services as accounts
 from hoctap.accounts.models import User
@@ -27,6 +28,7 @@ from hoctap.accounts.permissions import SYSTEM
 from hoctap.accounts.roles import Role
 from hoctap.audit.services import audit_record
 from hoctap.core import bulk
+from hoctap.core.formatting import show_number
 from hoctap.core.text import fold
 from hoctap.demo import learning, names, population
 from hoctap.demo.bulk import next_id, reset_sequences
@@ -410,13 +412,15 @@ def _registers(
     bulk.bulk_update(Clan, ("representative",), representatives)  # (person id, clan id)
     reset_sequences([Clan, Household, Person])
     write_seconds += time.perf_counter() - started
-    progress("generate register rows (Python)", generate_seconds, "")
+    progress(_("generate register rows (Python)"), generate_seconds, "")
     progress(
-        "write register rows",
+        _("write register rows"),
         write_seconds,
-        f"{totals['persons']:,} persons, {totals['households']:,} households, "
-        f"{totals['clans']:,} clans, {totals['status_changes']:,} status rows, "
-        f"{totals['memberships']:,} memberships",
+        _(
+            "%(persons)s persons, %(households)s households, %(clans)s clans, "
+            "%(status_changes)s status rows, %(memberships)s memberships"
+        )
+        % {name: show_number(count) for name, count in totals.items()},
     )
     return totals
 
@@ -474,6 +478,10 @@ MEMBERSHIP_FIELDS = [
 ]
 
 
+def _created(count: int) -> str:
+    return _("%(count)s created") % {"count": show_number(count)}
+
+
 def demo_build(
     *,
     province_code: str,
@@ -494,7 +502,7 @@ def demo_build(
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
     started = time.perf_counter()
     loaded = geo.units_load_official(actor=SYSTEM, province_code=province_code)
-    step("official units", time.perf_counter() - started, f"{loaded.created} created")
+    step(_("official units"), time.perf_counter() - started, _created(loaded.created))
     province = AdminUnit.objects.get(code=f"{int(province_code):02d}")
     communes = list(
         AdminUnit.objects.filter(parent=province, level=UnitLevel.COMMUNE).order_by("code")
@@ -506,11 +514,11 @@ def demo_build(
     with transaction.atomic():
         started = time.perf_counter()
         created_villages = _villages_bulk(plans, spec, rng, province)
-        step("villages", time.perf_counter() - started, f"{created_villages:,} created")
+        step(_("villages"), time.perf_counter() - started, _created(created_villages))
 
         started = time.perf_counter()
         _organisations(province, chosen, spec)
-        step("organisations (services)", time.perf_counter() - started)
+        step(_("organisations (services)"), time.perf_counter() - started)
 
         started = time.perf_counter()
         _user(
@@ -533,7 +541,7 @@ def demo_build(
         )
         _user(result, "inspector", "Phạm Quốc Bảo", Role.INSPECTOR, unit_code=province.code)
         _user(result, "viewer", "Vàng A Dình", Role.VIEWER, unit_code=province.code)
-        step("users (services)", time.perf_counter() - started)
+        step(_("users (services)"), time.perf_counter() - started)
 
         totals: dict[str, int] = {}
         if Person.objects.filter(village__parent__parent=province).exists():
@@ -560,7 +568,7 @@ def demo_build(
 
         started = time.perf_counter()
         created_courses = courses_load(province_code=province.code)
-        step("courses (services)", time.perf_counter() - started, f"{created_courses} created")
+        step(_("courses (services)"), time.perf_counter() - started, _created(created_courses))
         learned = False
         if learning.learning_loaded(province):
             result.learning_skipped = True  # never a second set of learning records
@@ -573,7 +581,7 @@ def demo_build(
         tables = [AdminUnit, Clan, Household, Person, PersonStatusChange, OrganisationMembership]
         for model in [*(tables if totals else []), *(learning.LEARNING_MODELS if learned else [])]:
             bulk.vacuum_analyze(model)
-        step("analyze (planner statistics)", time.perf_counter() - started)
+        step(_("analyze (planner statistics)"), time.perf_counter() - started)
 
     village_q = AdminUnit.objects.filter(level=UnitLevel.VILLAGE, parent__parent=province)
     result.villages = village_q.count()

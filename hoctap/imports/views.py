@@ -21,12 +21,12 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 from django.utils import translation
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from hoctap.core.errors import Conflict, NotFound
+from hoctap.core.formatting import show_number
 from hoctap.core.forms import submit
 from hoctap.core.views import domain_errors_as_http, page_of
 from hoctap.imports import selectors, services
@@ -51,19 +51,17 @@ def _kind_label(job: ImportJob) -> Any:
     return kind.label if kind is not None else job.kind
 
 
-def _n(value: int) -> str:
-    return number_format(value, force_grouping=True)
-
-
 def progress_text(job: ImportJob) -> str:
     if job.status == ImportStatus.UPLOADED:
-        return _("Checking the file: %(done)s rows checked so far.") % {"done": _n(job.rows_done)}
+        return _("Checking the file: %(done)s rows checked so far.") % {
+            "done": show_number(job.rows_done)
+        }
     if job.status == ImportStatus.QUEUED:
         return _("Waiting for the import to start.")
     if job.status == ImportStatus.RUNNING:
         return _("Importing: %(done)s of %(total)s rows checked again before writing.") % {
-            "done": _n(min(job.rows_done, job.rows_total)),
-            "total": _n(job.rows_total),
+            "done": show_number(min(job.rows_done, job.rows_total)),
+            "total": show_number(job.rows_total),
         }
     return job.get_status_display()
 
@@ -153,6 +151,7 @@ def import_confirm(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @login_required
 @require_safe
+@never_cache  # it holds personal data: no copy in a browser's or a proxy's cache
 def import_errors_csv(request: HttpRequest, job_id: int) -> StreamingHttpResponse:
     """Every error of a rejected import (the page shows the first ones), to its owner only;
     each download is audited."""
@@ -171,6 +170,7 @@ def import_errors_csv(request: HttpRequest, job_id: int) -> StreamingHttpRespons
 
 @login_required
 @require_safe
+@never_cache  # ID numbers in full: no copy in a browser's or a proxy's cache
 def import_skipped_csv(request: HttpRequest, job_id: int) -> StreamingHttpResponse:
     """Every row an import skipped (unmatched ID numbers, in full), to its owner only; each
     download is audited."""

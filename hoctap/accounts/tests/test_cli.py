@@ -33,10 +33,10 @@ def run(*args: str) -> str:
 def test_units_load_official_for_one_province():
     output = run("units", "load-official", "--province", "15")
 
-    assert "created 100, updated 0, unchanged 0" in output
+    assert "tạo mới 100, cập nhật 0, không đổi 0" in output
     assert AdminUnit.objects.filter(parent__code="15").count() == 99
     assert set(AuditEntry.objects.values_list("channel", flat=True)) == {"cli"}
-    assert "created 0, updated 0, unchanged 100" in run(
+    assert "tạo mới 0, cập nhật 0, không đổi 100" in run(
         "units", "load-official", "--province", "15"
     )
 
@@ -54,7 +54,7 @@ def test_units_rebuild_closure(world):
 
     output = run("units", "rebuild-closure")
 
-    assert f"unit closure rows {len(expected)}" in output
+    assert f"số dòng phân cấp đơn vị {len(expected)}," in output
     assert set(UnitClosure.objects.values_list("ancestor_id", "descendant_id", "depth")) == expected
 
 
@@ -71,8 +71,8 @@ def test_users_add_with_a_role_on_a_unit(world):
         PASSWORD,
     )
 
-    assert "created user to_truong (unit_officer)" in output
-    assert "password:" not in output
+    assert "đã tạo người dùng to_truong (unit_officer)" in output
+    assert "mật khẩu:" not in output
     user = User.objects.get(username="to_truong")
     grant = RoleGrant.objects.filter(user=user).values_list("role", "unit__code").get()
     assert grant == (Role.UNIT_OFFICER, "02647")
@@ -84,7 +84,7 @@ def test_users_add_with_a_role_on_a_unit(world):
 def test_users_add_without_a_password_prints_a_random_one(world):
     output = run("users", "add", "hoi_vien", "--role", "viewer", "--org", "HKH-B")
 
-    password = output.split("password:", 1)[1].strip()
+    password = output.split("mật khẩu:", 1)[1].strip()
     assert len(password) >= 12
     assert Client().login(username="hoi_vien", password=password)
 
@@ -127,7 +127,7 @@ def test_tokens_create_prints_a_key_that_works_on_the_api(world):
 
 def test_tokens_create_for_an_unknown_user_is_a_command_error(world):
     before = counts()
-    with pytest.raises(CommandError, match="nobody"):
+    with pytest.raises(CommandError, match="Không có người dùng tên “nobody”"):
         run("tokens", "create", "nobody")
     assert counts() == before
 
@@ -142,5 +142,22 @@ def test_the_hoctap_entry_point(capsys):
     assert not AdminUnit.objects.exists()
 
     assert cli.main(["units", "load-official", "--province", "15"]) == 0
-    assert "created 100" in capsys.readouterr().out
+    assert "tạo mới 100" in capsys.readouterr().out
     assert AdminUnit.objects.count() == 100
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_hoctap_command_speaks_english_when_asked(capsys, monkeypatch):
+    monkeypatch.setenv("HOCTAP_LANGUAGE", "en")
+    assert cli.main(["units", "load-official", "--province", "15"]) == 0
+    assert "created 100, updated 0, unchanged 0" in capsys.readouterr().out
+
+    monkeypatch.setenv("HOCTAP_LANGUAGE", "fr")
+    assert cli.main(["units", "load-official", "--province", "15"]) == 2
+    assert "HOCTAP_LANGUAGE=fr: not one of vi, en" in capsys.readouterr().err
+    assert AdminUnit.objects.count() == 100
+
+    # the language asked for lasts as long as the command: the process goes back to Vietnamese
+    monkeypatch.delenv("HOCTAP_LANGUAGE")
+    assert cli.main(["units", "load-official", "--province", "15"]) == 0
+    assert "tạo mới 0, cập nhật 0, không đổi 100" in capsys.readouterr().out

@@ -109,7 +109,9 @@ def demo_snapshot_undone(*args: str) -> dict[str, list[Any]]:
 def test_demo_loads_the_province_villages_organisations_and_users():
     output = demo("--province", "15", "--scale", "small", "--seed", "1")
 
-    assert "Demo for province 15: 99 communes" in output
+    assert "Dữ liệu mẫu tỉnh 15: 99 xã, phường," in output
+    persons = f"{Person.objects.count():,}".replace(",", ".")  # 3.812: grouped the Vietnamese way
+    assert f"{persons} nhân khẩu," in output
     assert AdminUnit.objects.filter(parent__code="15").count() == 99
     villages = AdminUnit.objects.filter(level=UnitLevel.VILLAGE)
     communes_with_villages = set(villages.values_list("parent__code", flat=True))
@@ -201,7 +203,7 @@ def test_if_empty_does_not_load_into_a_database_with_data():
 
     output = demo("--if-empty", "--province", "15")
 
-    assert "already has data" in output
+    assert "Cơ sở dữ liệu đã có dữ liệu: không nạp lại dữ liệu mẫu." in output
     assert not AdminUnit.objects.filter(level=UnitLevel.VILLAGE).exists()
     assert not Organisation.objects.exists()
     # not even the demo administrator: its password is published, the data may be real
@@ -212,5 +214,5 @@ def test_if_empty_does_not_load_into_a_database_with_data():
 @pytest.mark.django_db
 def test_if_empty_loads_into_an_empty_database():
     output = demo("--if-empty", "--province", "15", "--seed", "1")
-    assert "Demo for province 15" in output
+    assert "Dữ liệu mẫu tỉnh 15" in output
     assert AdminUnit.objects.filter(level=UnitLevel.VILLAGE).exists()

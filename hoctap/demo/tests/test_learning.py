@@ -260,7 +260,7 @@ class TestTheSmallDemo:
     @pytest.mark.django_db
     def test_demo_learners_sign_in_with_their_id_number_and_the_demo_password(self, demo):
         _result, output = demo
-        hint = re.search(r"A demo learner signs in at /login/ with (\d{12}) / (\S+)", output)
+        hint = re.search(r"Một người học mẫu đăng nhập tại /login/ bằng (\d{12}) / (\S+)", output)
         assert hint is not None, output
         national_id, password = hint.groups()
         assert password == DEMO_PASSWORD
@@ -297,7 +297,7 @@ class TestTheSmallDemo:
             "sector_system",
         }
         assert result.completions == by_platform
-        assert "completions: ministry_platform" in output
+        assert "lượt hoàn thành: Nền tảng của bộ, ngành" in output
         imported = Completion.objects.filter(channel="imported")
         assert imported.count() == sum(
             n for p, n in by_platform.items() if p != "provincial_portal"
@@ -491,7 +491,7 @@ class TestTheSmallDemo:
                     assert completion.course_key == offline.course.code
         assert Completion.objects.filter(channel="offline_class").exists()
         # the instructor of the running class signs in to take attendance
-        hint = re.search(r"running class signs in at /login/ with (\d{12}) / (\S+)", output)
+        hint = re.search(r"một lớp đang học đăng nhập tại /login/ bằng (\d{12}) / (\S+)", output)
         assert hint is not None, output
         running = OfflineClass.objects.get(status="open")
         lead = running.instructors.get(role="lead").person
@@ -541,8 +541,7 @@ def test_the_same_seed_gives_the_same_learning_data():
 def test_no_learner_id_number_printed_once_the_demo_passwords_are_changed():
     out = io.StringIO()
     call_command("demo", "--province", "15", "--scale", "small", "--seed", "1", stdout=out)
-    assert "A demo learner signs in" in out.getvalue()
-    learner = re.search(r"A demo learner signs in at /login/ with (\d{12})", out.getvalue())
+    learner = re.search(r"Một người học mẫu đăng nhập tại /login/ bằng (\d{12})", out.getvalue())
     assert learner is not None
     account = LearnerAccount.objects.get(person__national_id=learner.group(1))
 
@@ -557,5 +556,5 @@ def test_no_learner_id_number_printed_once_the_demo_passwords_are_changed():
     admin.save()
     real = io.StringIO()
     call_command("demo", "--if-empty", "--province", "15", stdout=real)
-    assert "signs in at /login/ with" not in real.getvalue()
+    assert "đăng nhập tại /login/ bằng" not in real.getvalue()
     assert not re.search(r"\d{12}", real.getvalue())

@@ -103,6 +103,7 @@ def test_a_file_with_an_error_shows_the_error_table_and_the_error_csv(world: Wor
     assert report.status_code == 200
     assert report["Content-Type"].startswith("text/csv")
     assert f'filename="import-{job.pk}-errors.csv"' in report["Content-Disposition"]
+    assert "no-store" in report["Cache-Control"]
     csv_text = b"".join(report.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
     lines = csv_text.splitlines()
     assert lines[0] == "row,column,value,message"

@@ -186,6 +186,7 @@ def test_an_officer_downloads_the_pdf_of_a_class_participant_without_an_account(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert f"giay-chung-nhan-{certificate.code}.pdf" in response["Content-Disposition"]
+    assert "no-store" in response["Cache-Control"]
     text = "\n".join(
         page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages
     )

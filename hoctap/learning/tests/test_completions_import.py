@@ -346,7 +346,9 @@ def test_the_command_prints_the_skipped_rows_and_writes_them(
     assert len(rows) == 26
     assert rows[1][:3] == ["3", "national_id", "001090000000"]
     call_command("import", "completions", str(path), "--dry-run")
-    assert "would create 0, updated 0, unchanged 1, would skip 25" in capsys.readouterr().out
+    assert (
+        "would create 0, update 0, leave unchanged 1, skip 25 (26 rows" in capsys.readouterr().out
+    )
 
 
 def test_the_command_rejects_a_file_with_an_error_and_still_reports_skips(
@@ -419,6 +421,7 @@ def test_the_job_page_shows_the_skipped_rows_and_their_report_is_audited(
     before = AuditEntry.objects.filter(action="import.skipped_download").count()
     response = client.get(reverse("imports:import_skipped_csv", args=[job.pk]))
     assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]  # ID numbers in full: never kept in a cache
     report = b"".join(response.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
     assert NOBODY in report
     assert w.person_b.national_id in report

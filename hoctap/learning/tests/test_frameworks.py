@@ -83,7 +83,7 @@ def test_the_command() -> None:
     Competency.objects.filter(area__framework="qd757_2025", code="6.3").delete()
     out = io.StringIO()
     call_command("learning", "load-frameworks", stdout=out)
-    assert "areas added 0, competencies added 1" in out.getvalue()
+    assert "thêm 0 miền, 1 năng lực" in out.getvalue()
     entry = AuditEntry.objects.get(action="learning.frameworks_load")
     assert entry.actor_label == "system"
     assert entry.channel == "cli"

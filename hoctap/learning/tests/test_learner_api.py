@@ -194,8 +194,8 @@ def test_the_command_creates_accounts_and_writes_the_sheet(
         "--sheet", str(path),
     )  # fmt: skip
     out = capsys.readouterr().out
-    assert "created 2, already had an account 0 (2 members" in out
-    assert f"account sheet: {path}" in out
+    assert "tạo mới 2, đã có tài khoản 0 (2 thành viên" in out
+    assert f"danh sách tài khoản: {path}" in out
     assert os.stat(path).st_mode & 0o777 == 0o600
     rows = list(load_workbook(path, read_only=True).active.iter_rows(values_only=True))
     assert len(rows) == 3
@@ -212,7 +212,7 @@ def test_the_command_creates_accounts_and_writes_the_sheet(
     assert {"account_batch.sheet_download", "account_batch.sheet_delete"} <= actions
     # again: everybody has an account, no sheet
     call_command("learners", "create-accounts", "--org", "SGDDT-15", "--position", "teacher")
-    assert "created 0, already had an account 2" in capsys.readouterr().out
+    assert "tạo mới 0, đã có tài khoản 2" in capsys.readouterr().out
 
 
 def test_the_command_writes_a_csv_sheet_by_default(
@@ -232,7 +232,7 @@ def test_the_command_refuses_unknown_input(world: World, tmp_path: Path) -> None
     before = counts()
     with pytest.raises(CommandError, match="NOWHERE"):
         call_command("learners", "create-accounts", "--org", "NOWHERE")
-    with pytest.raises(CommandError, match=r"\.csv or \.xlsx"):
+    with pytest.raises(CommandError, match=r"tệp \.csv hoặc \.xlsx"):
         call_command(
             "learners", "create-accounts", "--org", "THCS-A", "--sheet", str(tmp_path / "x.pdf")
         )

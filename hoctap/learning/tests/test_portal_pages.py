@@ -342,6 +342,7 @@ def test_an_archived_course_stays_open_to_its_learners_to_the_certificate(
     pdf = client.get(reverse("learning:certificate_pdf", args=[certificate.code]))
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
+    assert "no-store" in pdf["Cache-Control"]  # their name: not kept by a shared computer
     assert code in client.get(reverse("learning:my_learning")).content.decode()
 
 

@@ -18,7 +18,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import translation
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
@@ -27,6 +26,7 @@ from hoctap.accounts.permissions import has_permission_somewhere
 from hoctap.accounts.roles import Perm
 from hoctap.audit.selectors import audit_list
 from hoctap.core.errors import Conflict
+from hoctap.core.formatting import show_number
 from hoctap.core.forms import submit
 from hoctap.core.views import domain_errors_as_http, page_of
 from hoctap.learning.certificate_pdf import absolute_verify_url, certificate_filename
@@ -115,6 +115,7 @@ def certificate_detail(request: HttpRequest, certificate_id: int) -> HttpRespons
 
 @login_required
 @require_GET  # not HEAD: each download renders the PDF and is audited
+@never_cache  # the learner's name: no copy in a browser's or a proxy's cache
 @domain_errors_as_http
 def certificate_pdf_download(request: HttpRequest, certificate_id: int) -> HttpResponse:
     """The certificate as PDF, as its learner downloads it: for a participant of an offline
@@ -230,18 +231,14 @@ def certificate_bulk_reissue(request: HttpRequest) -> HttpResponse:
     return render(request, "learning/certificates/certificate_bulk.html", context)
 
 
-def _n(value: int) -> str:
-    return number_format(value, force_grouping=True)
-
-
 def batch_progress_text(batch: CertificateBatch) -> str:
     if batch.status == JobStatus.QUEUED:
         return _("Waiting for the job to start.")
     if batch.status == JobStatus.RUNNING:
         return _("%(done)s of %(total)s done; %(issued)s certificates issued.") % {
-            "done": _n(batch.done),
-            "total": _n(batch.total),
-            "issued": _n(batch.issued_count),
+            "done": show_number(batch.done),
+            "total": show_number(batch.total),
+            "issued": show_number(batch.issued_count),
         }
     return batch.get_status_display()
 

@@ -26,7 +26,6 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import translation
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -34,6 +33,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from hoctap.accounts.permissions import has_permission_somewhere
 from hoctap.accounts.roles import Perm
 from hoctap.core.errors import Conflict, InvalidInput, NotFound
+from hoctap.core.formatting import show_number
 from hoctap.core.forms import submit
 from hoctap.core.views import domain_errors_as_http, export_response, page_of
 from hoctap.learning.forms.learners import (
@@ -216,17 +216,13 @@ def account_phone(request: HttpRequest, account_id: int) -> HttpResponse:
 # ---------------------------------------------------------------------------------------------
 
 
-def _n(value: int) -> str:
-    return number_format(value, force_grouping=True)
-
-
 def batch_progress_text(batch: AccountBatch) -> str:
     if batch.status == JobStatus.QUEUED:
         return _("Waiting for the creation to start.")
     if batch.status == JobStatus.RUNNING:
         return _("Creating accounts: %(done)s of %(total)s members done.") % {
-            "done": _n(min(batch.done, batch.total)),
-            "total": _n(batch.total),
+            "done": show_number(min(batch.done, batch.total)),
+            "total": show_number(batch.total),
         }
     return batch.get_status_display()
 
@@ -394,9 +390,9 @@ def assign(request: HttpRequest) -> HttpResponse:
                 )
                 % {
                     "course": course.title,
-                    "created": _n(result.created),
-                    "existing": _n(result.existing),
-                    "left_out": _n(result.left_out),
+                    "created": show_number(result.created),
+                    "existing": show_number(result.existing),
+                    "left_out": show_number(result.left_out),
                 },
             )
             url = reverse("learning:enrolment_list")

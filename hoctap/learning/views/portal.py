@@ -20,6 +20,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from hoctap.core.errors import Conflict, NotFound
@@ -432,6 +433,7 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 @learner_required
 @require_safe
+@never_cache  # the learner's name: no copy in a shared computer's or a proxy's cache
 def certificate_pdf_download(request: HttpRequest, code: str) -> HttpResponse:
     """One of the learner's certificates as PDF; a revoked one is not served."""
     certificate = progress_selectors.learner_certificate_get(actor=request.user, code=code)

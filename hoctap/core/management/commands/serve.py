@@ -11,10 +11,16 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
-    help = "Serve Hoctap with gunicorn (static files by WhiteNoise) and run the task worker."
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # in the language the command runs in (see hoctap/cli.py)
+        self.help = _(
+            "Serve Hoctap with gunicorn (static files by WhiteNoise) and run the task worker."
+        )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
@@ -24,7 +30,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "4")))
         parser.add_argument(
-            "--no-worker", action="store_true", help="Do not start the task worker."
+            "--no-worker", action="store_true", help=_("Do not start the task worker.")
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -61,7 +67,9 @@ class Command(BaseCommand):
                 )
             )
         self.stdout.write(
-            self.style.SUCCESS(f"Hoctap is serving at http://{bind}/ (Ctrl+C stops it)")
+            self.style.SUCCESS(
+                _("Hoctap is serving at %(url)s (Ctrl+C stops it)") % {"url": f"http://{bind}/"}
+            )
         )
 
         def stop(signum: int, frame: Any) -> None:

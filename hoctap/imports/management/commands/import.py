@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from hoctap.accounts.permissions import SYSTEM
 from hoctap.core import request_context
 from hoctap.core.errors import DomainError
+from hoctap.core.formatting import show_number
 from hoctap.imports import services
 from hoctap.imports.kinds import RowError, kind_names
 
@@ -22,25 +24,36 @@ ERRORS_SHOWN = 20
 
 
 class Command(BaseCommand):
-    help = "Import a CSV or XLSX file: every row checked first, then all written or none."
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # in the language the command runs in (see hoctap/cli.py)
+        self.help = _(
+            "Import a CSV or XLSX file: every row checked first, then all written or none."
+        )
+
     # The system checks would import every page and API module (the URL configuration) for
     # nothing the import uses: about half a second of each run. `hoctap check` runs them.
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("kind", choices=kind_names(), help="What the file holds.")
-        parser.add_argument("file", type=Path, help="A CSV (UTF-8) or XLSX file.")
+        parser.add_argument("kind", choices=kind_names(), help=_("What the file holds."))
+        parser.add_argument("file", type=Path, help=_("A CSV (UTF-8) or XLSX file."))
         parser.add_argument(
-            "--dry-run", action="store_true", help="Check the file and print the counts only."
+            "--dry-run",
+            action="store_true",
+            help=_("Check the file and print the counts only."),
         )
         parser.add_argument(
-            "--errors", type=Path, metavar="OUT.csv", help="Write every error to this CSV file."
+            "--errors",
+            type=Path,
+            metavar="OUT.csv",
+            help=_("Write every error to this CSV file."),
         )
         parser.add_argument(
             "--skipped",
             type=Path,
             metavar="OUT.csv",
-            help="Write every skipped row (e.g. an unmatched ID number) to this CSV file.",
+            help=_("Write every skipped row (e.g. an unmatched ID number) to this CSV file."),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -55,7 +68,8 @@ class Command(BaseCommand):
                 # the reader runs ahead of the rows by its buffer: the share read is close enough
                 share = min(stream.tell() / size, 1.0) if size else 1.0
                 bar = "#" * int(share * 30)
-                sys.stderr.write(f"\r[{bar:<30}] {share:4.0%}  {rows:,} rows")
+                counted = _("%(rows)s rows") % {"rows": show_number(rows)}
+                sys.stderr.write(f"\r[{bar:<30}] {share:4.0%}  {counted}")
                 sys.stderr.flush()
 
         try:
@@ -73,7 +87,7 @@ class Command(BaseCommand):
                     on_progress=progress,
                 )
             except DomainError as exc:
-                raise CommandError(f"{exc.message} Nothing was written.") from exc
+                raise CommandError(f"{exc.message} {_('Nothing was written.')}") from exc
             finally:
                 if show_progress:
                     sys.stderr.write("\n")
@@ -84,26 +98,52 @@ class Command(BaseCommand):
         if result.rejected:
             self._show(result.errors)
             raise CommandError(
-                f"rejected: {len(result.errors)} error(s) in {result.rows} rows; nothing written"
+                _("rejected: %(errors)s error(s) in %(rows)s rows; nothing written")
+                % {"errors": show_number(len(result.errors)), "rows": show_number(result.rows)}
             )
         if result.skipped:
-            self.stderr.write("skipped rows (not imported):")
+            self.stderr.write(_("skipped rows (not imported):"))
             self._show(result.skipped)
-        verb = "would create" if options["dry_run"] else "created"
-        would = "would skip" if options["dry_run"] else "skipped"
-        skipped = f", {would} {result.skipped_count}" if result.skipped else ""
-        self.stdout.write(
-            f"{verb} {result.created}, updated {result.updated}, unchanged {result.unchanged}"
-            f"{skipped} ({result.rows} rows, {time.perf_counter() - started:.2f} s)"
-            + (" — dry run, nothing written" if options["dry_run"] else "")
-        )
+        counts = {
+            "created": show_number(result.created),
+            "updated": show_number(result.updated),
+            "unchanged": show_number(result.unchanged),
+            "skipped": show_number(result.skipped_count),
+            "rows": show_number(result.rows),
+            "seconds": show_number(time.perf_counter() - started, 2),
+        }
+        if options["dry_run"] and result.skipped:
+            summary = _(
+                "would create %(created)s, update %(updated)s, leave unchanged %(unchanged)s, "
+                "skip %(skipped)s (%(rows)s rows, %(seconds)s s) — dry run, nothing written"
+            )
+        elif options["dry_run"]:
+            summary = _(
+                "would create %(created)s, update %(updated)s, leave unchanged %(unchanged)s "
+                "(%(rows)s rows, %(seconds)s s) — dry run, nothing written"
+            )
+        elif result.skipped:
+            summary = _(
+                "created %(created)s, updated %(updated)s, unchanged %(unchanged)s, "
+                "skipped %(skipped)s (%(rows)s rows, %(seconds)s s)"
+            )
+        else:
+            summary = _(
+                "created %(created)s, updated %(updated)s, unchanged %(unchanged)s "
+                "(%(rows)s rows, %(seconds)s s)"
+            )
+        self.stdout.write(summary % counts)
 
     def _show(self, problems: list[RowError]) -> None:
         """The first rows of a report on stderr (the CSV files have them all)."""
         for error in problems[:ERRORS_SHOWN]:
-            where = f"row {error.row}" + (f", column {error.column}" if error.column else "")
+            where = (
+                _("row %(row)s, column %(column)s") % {"row": error.row, "column": error.column}
+                if error.column
+                else _("row %(row)s") % {"row": error.row}
+            )
             value = f" “{error.value}”" if error.value else ""
             self.stderr.write(f"{where}{value}: {error.message}")
         more = len(problems) - ERRORS_SHOWN
         if more > 0:
-            self.stderr.write(f"... and {more} more")
+            self.stderr.write(_("... and %(count)s more") % {"count": show_number(more)})
