@@ -4,12 +4,14 @@ import logging
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
 from hoctap.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+from hoctap.core.formatting import show_number
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +41,78 @@ def _field_of(loc: list[Any]) -> str:
     return ".".join(parts) or "__all__"
 
 
+def _kind_of(error_type: str) -> str | None:
+    """The kind of value a pydantic error type is about: `int_parsing` → int."""
+    for kind in ("int", "float", "decimal", "bool", "date", "datetime", "time", "uuid"):
+        if error_type.startswith(f"{kind}_"):
+            return kind
+    return None
+
+
+def validation_message(error: dict[str, Any]) -> str:
+    """Pydantic's message for a bad value, in the user's language: pydantic writes English
+    only. Types not listed here (rare in this API) get a general message."""
+    kind = error.get("type", "")
+    limits = error.get("ctx") or {}
+
+    def limit(name: str) -> str:
+        value = limits.get(name)
+        return show_number(value) if isinstance(value, int | float) else str(value)
+
+    if kind == "missing":
+        return _("This field is required.")
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        messages = {
+            "greater_than_equal": (_("Must be at least %(limit)s."), "ge"),
+            "greater_than": (_("Must be greater than %(limit)s."), "gt"),
+            "less_than_equal": (_("Must be at most %(limit)s."), "le"),
+            "less_than": (_("Must be less than %(limit)s."), "lt"),
+        }
+        message, name = messages[kind]
+        return message % {"limit": limit(name)}
+    if kind == "string_too_long":
+        return _("At most %(n)s characters.") % {"n": limit("max_length")}
+    if kind == "string_too_short":
+        return _("At least %(n)s characters.") % {"n": limit("min_length")}
+    if kind == "too_long":
+        return _("At most %(n)s items.") % {"n": limit("max_length")}
+    if kind == "too_short":
+        return _("At least %(n)s items.") % {"n": limit("min_length")}
+    if kind in ("literal_error", "enum"):
+        return _("Not one of the allowed values: %(allowed)s.") % {
+            "allowed": limits.get("expected")
+        }
+    if kind in ("string_type", "string_pattern_mismatch"):
+        return _("Enter a text value.") if kind == "string_type" else _("Not in the expected form.")
+    if kind in ("list_type", "set_type", "tuple_type"):
+        return _("Send a list.")
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return _("Send an object.")
+    value_kind = _kind_of(kind)
+    if value_kind in ("int",):
+        return _("Enter a whole number.")
+    if value_kind in ("float", "decimal"):
+        return _("Enter a number.")
+    if value_kind == "bool":
+        return _("Enter true or false.")
+    if value_kind == "date":
+        return _("Enter a date as YYYY-MM-DD.")
+    if value_kind in ("datetime", "time"):
+        return _("Enter a date and time in ISO 8601 form.")
+    if kind == "value_error":  # a validator of ours: its message is already translated
+        return str(limits.get("error", error.get("msg", ""))) or _("Not a valid value.")
+    return _("Not a valid value.")
+
+
+# django-ninja's own messages (English only), in the user's language
+_NINJA_MESSAGES = {
+    "Cannot parse request body": lambda: _("The request body cannot be read: send valid JSON."),
+    "CSRF check Failed": lambda: _(
+        "The security token (CSRF) is missing or wrong: reload the page and try again."
+    ),
+}
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     def domain_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         status = 400
@@ -57,25 +131,29 @@ def install_error_handlers(api: NinjaAPI) -> None:
         assert isinstance(exc, NinjaValidationError)
         errors: dict[str, str] = {}
         for err in exc.errors:
-            errors.setdefault(_field_of(list(err.get("loc", []))), str(err.get("msg", "invalid")))
+            errors.setdefault(_field_of(list(err.get("loc", []))), validation_message(err))
         detail = "; ".join(f"{field}: {msg}" for field, msg in errors.items())
         return api.create_response(request, {"detail": detail, "errors": errors}, status=400)
 
     def auth_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         return api.create_response(
             request,
-            {"detail": "Authentication credentials were not provided or are invalid."},
+            {"detail": _("Sign in, or send a valid API token (Authorization: Bearer …).")},
             status=401,
         )
 
     def http_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         assert isinstance(exc, HttpError)
-        return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+        message = str(exc)
+        translated = _NINJA_MESSAGES.get(message.split(" (", 1)[0])  # DEBUG adds " (reason)"
+        detail = translated() if translated is not None else message
+        return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
     def unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         # A bug, not bad input: logged with its traceback, answered in the API's own shape.
         logger.exception("Unhandled error in %s %s", request.method, request.path, exc_info=exc)
-        return api.create_response(request, {"detail": "Internal server error."}, status=500)
+        detail = _("Internal server error; it has been recorded in the server log.")
+        return api.create_response(request, {"detail": detail}, status=500)
 
     handlers: list[tuple[type[Exception], Any]] = [
         (Exception, unexpected_error),

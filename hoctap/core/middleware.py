@@ -45,6 +45,8 @@ class LanguageMiddleware:
 
     Django's LocaleMiddleware would follow the browser's Accept-Language, so an officer whose
     browser is set to English would land on English pages; here only an explicit choice does.
+    The API (`/api/`) is the exception: its clients (scripts, other systems) carry no cookie and
+    choose with `Accept-Language: en`; the cookie, when there is one, still comes first.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -53,11 +55,17 @@ class LanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        api = request.path.startswith("/api/")
+        if chosen in self.supported:
+            language = chosen
+        elif api:
+            language = translation.get_language_from_request(request)  # Accept-Language
+        else:
+            language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
-        patch_vary_headers(response, ("Cookie",))
+        patch_vary_headers(response, ("Cookie", "Accept-Language") if api else ("Cookie",))
         translation.deactivate()
         return response

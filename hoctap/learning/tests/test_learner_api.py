@@ -31,7 +31,7 @@ API = "/api/v1/learning"
 
 def api(user: User) -> Client:
     _token, key = accounts.token_create(actor=SYSTEM, user=user)
-    return Client(HTTP_AUTHORIZATION=f"Bearer {key}", HTTP_ACCEPT_LANGUAGE="en")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {key}")
 
 
 def post(client: Client, url: str, data: Any = None) -> Any:
