@@ -58,7 +58,7 @@ def _resolve_scope(
     return None, org
 
 
-def _require_manage_user(actor: Any, user: User, message: str) -> None:
+def require_manage_user(actor: Any, user: User, message: str) -> None:
     """Changing someone else (their password, their tokens...) needs user management over ALL of
     their roles still in force: a commune's administrator must not reset the password of a
     province secretary who merely also holds a role in that commune. Superusers are changed by
@@ -266,7 +266,7 @@ def user_update(
     is_active: bool | None = None,
     password: str | None = None,
 ) -> User:
-    _require_manage_user(actor, user, _("You may not change users."))
+    require_manage_user(actor, user, _("You may not change users."))
     if is_active is not None and actor.pk == user.pk:
         raise InvalidInput({"is_active": _("You cannot deactivate yourself.")})
     before = {
@@ -303,7 +303,7 @@ def user_update(
 @transaction.atomic
 def token_create(*, actor: Any, user: User, name: str = "") -> tuple[ApiToken, str]:
     """A new API token; the plain key is returned once and never stored."""
-    _require_manage_user(actor, user, _("You may not create tokens for other users."))
+    require_manage_user(actor, user, _("You may not create tokens for other users."))
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user, name=name[:100], prefix=key[: len(TOKEN_PREFIX) + 6], key_hash=_hash(key)

@@ -19,9 +19,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from hoctap.accounts import throttle
-from hoctap.accounts.models import User
+from hoctap.accounts.models import RoleGrant, User
 from hoctap.accounts.roles import Perm
-from hoctap.accounts.services import sign_in_user_create
+from hoctap.accounts.services import require_manage_user, sign_in_user_create
 from hoctap.audit.services import audit_record
 from hoctap.core.errors import Conflict, InvalidInput, PermissionDenied
 from hoctap.learning.models import AccountOrigin, LearnerAccount
@@ -188,11 +188,22 @@ def learner_signup(
         )
 
 
+def _require_change_by_officer(actor: Any, account: LearnerAccount, message: str) -> None:
+    """An officer's learner permission covers a plain learner account. A learner user who also
+    holds roles (an instructor, an officer) or is staff is changed only by whoever manages
+    users over all of those roles (ADR 0007): resetting their password would otherwise hand
+    their roles to the officer who resets it."""
+    if not person_in_scope(actor, account.person_id, Perm.MANAGE_LEARNERS):
+        raise PermissionDenied(message)
+    user = account.user
+    if user.is_staff or user.is_superuser or RoleGrant.objects.filter(user_id=user.pk).exists():
+        require_manage_user(actor, user, message)
+
+
 @transaction.atomic
 def learner_password_reset(*, actor: Any, account: LearnerAccount) -> str:
     """An officer sets a new temporary password, returned once; the learner must change it."""
-    if not person_in_scope(actor, account.person_id, Perm.MANAGE_LEARNERS):
-        raise PermissionDenied(_("You may not reset this account's password."))
+    _require_change_by_officer(actor, account, _("You may not reset this account's password."))
     password = temporary_password()
     user = account.user
     user.set_password(password)
@@ -245,9 +256,8 @@ def learner_password_change(
 @transaction.atomic
 def learner_phone_set(*, actor: Any, account: LearnerAccount, phone: str) -> LearnerAccount:
     """The learner (or an officer in scope) sets the phone they sign in with ("" removes it)."""
-    own = getattr(actor, "pk", None) == account.user_id
-    if not own and not person_in_scope(actor, account.person_id, Perm.MANAGE_LEARNERS):
-        raise PermissionDenied(_("You may not change this account."))
+    if getattr(actor, "pk", None) != account.user_id:
+        _require_change_by_officer(actor, account, _("You may not change this account."))
     clean = _clean_phone(phone, account=account)
     if clean != account.phone:
         account.phone = clean

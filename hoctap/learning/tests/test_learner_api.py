@@ -20,8 +20,9 @@ from hoctap.accounts.models import User
 from hoctap.accounts.permissions import SYSTEM
 from hoctap.audit.models import AuditEntry
 from hoctap.conftest import World
+from hoctap.core.errors import PermissionDenied
 from hoctap.learning.models import AccountBatch, Enrolment, JobStatus, LearnerAccount
-from hoctap.learning.services.learners import learner_account_create
+from hoctap.learning.services.learners import learner_account_create, learner_phone_set
 from hoctap.learning.tests.conftest import LearningWorld, build_course
 from hoctap.learning.tests.test_account_batches import member
 
@@ -239,3 +240,35 @@ def test_the_command_refuses_unknown_input(world: World, tmp_path: Path) -> None
     with pytest.raises(CommandError):
         call_command("learners", "create-accounts", "--org", "THCS-A", "--position", "king")
     assert counts() == before
+
+
+def test_a_learner_who_also_holds_a_role_is_not_reset_by_a_learning_officer(
+    learning: LearningWorld,
+) -> None:
+    """Resetting the password of a learner who is also an instructor of the whole province
+    would give a commune's officer that role: only who manages users over the province may."""
+    w = learning.world
+    accounts.role_grant(
+        actor=SYSTEM, user=learning.learner, role="instructor", unit_code=w.province.code
+    )
+    password_before = User.objects.get(pk=learning.learner.pk).password
+    changes = AuditEntry.objects.filter(action__startswith="learner_account.")
+    entries_before = changes.count()
+    url = f"{API}/accounts/{learning.account.pk}"
+
+    reset = post(api(w.officer_a), f"{url}/reset-password")
+    # a system administrator of commune A manages users there, not over the province
+    local_admin = post(api(w.sysadmin_a), f"{url}/reset-password")
+    with pytest.raises(PermissionDenied):
+        learner_phone_set(actor=w.officer_a, account=learning.account, phone="0912345678")
+
+    assert reset.status_code == local_admin.status_code == 403
+    assert "temporary_password" not in reset.json()
+    assert User.objects.get(pk=learning.learner.pk).password == password_before
+    assert LearnerAccount.objects.get(pk=learning.account.pk).phone == learning.account.phone
+    assert changes.count() == entries_before
+    # a plain learner of the same commune is still reset by the same officer
+    plain = learner_account_create(actor=SYSTEM, person=w.person_a2)[0]
+    assert post(api(w.officer_a), f"{API}/accounts/{plain.pk}/reset-password").status_code == 200
+    # and who manages users over the instructor's role (here the superuser) may
+    assert post(api(w.admin), f"{url}/reset-password").status_code == 200
