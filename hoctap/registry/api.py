@@ -91,7 +91,7 @@ class PersonDetailOut(PersonOut):
 class PersonFilter(Schema):
     within: str | None = Field(None, description="Persons anywhere beneath this unit")
     status: PersonStatus | None = None
-    q: str | None = Field(None, description="Name (diacritics ignored) or ID-number prefix")
+    q: str | None = Field(None, description="Name, or ID number (whole if you see them masked)")
 
 
 class PersonIn(Schema):

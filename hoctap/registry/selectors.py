@@ -210,7 +210,20 @@ def person_list(
             # From 6 digits on (province, century and sex, year) a few thousand persons at most
             # in a province: read them by number; fewer digits match many, met soon in name order.
             long_prefix = len(term) >= _FEW_IDS_DIGITS
-            branches = [(persons.filter(_prefix_q("national_id", term)), not long_prefix)]
+            by_start = persons.filter(_prefix_q("national_id", term))
+            personal = scope_for(actor, Perm.VIEW_PERSONAL_ID)
+            if (
+                personal.is_global
+                or personal.unit_ids >= scope_for(actor, Perm.VIEW_REGISTRY).unit_ids
+            ):
+                branches = [(by_start, not long_prefix)]
+            else:
+                # The start of a number finds only persons whose numbers the actor may read in
+                # full; the others by the whole number. Else a search digit by digit would
+                # spell out the numbers the list masks.
+                by_start = by_start.filter(personal.units_q(village_field))
+                whole = persons.filter(national_id=term)
+                branches = [(by_start, not long_prefix), (whole, False)]
         else:
             branches = [(persons.filter(_prefix_q("search_name", term)), True)]
             later = _later_word_q(term, wide=wide)

@@ -67,7 +67,7 @@ class AccountFilter(Schema):
     within: str | None = Field(None, description="Persons living beneath this unit")
     organisation: str | None = Field(None, description="Current members of it and beneath it")
     origin: AccountOrigin | None = None
-    q: str | None = Field(None, description="Name (diacritics ignored) or ID-number prefix")
+    q: str | None = Field(None, description="Name, or ID number (whole if you see them masked)")
 
 
 class AccountIn(Schema):
@@ -225,7 +225,7 @@ class EnrolmentFilter(Schema):
     organisation: str | None = Field(None, description="Current members of it and beneath it")
     within: str | None = Field(None, description="Persons living beneath this unit")
     status: EnrolmentStatus | None = None
-    q: str | None = Field(None, description="Name or ID-number prefix")
+    q: str | None = Field(None, description="Name, or ID number (whole if you see them masked)")
 
 
 @router.get("/enrolments", response={200: list[EnrolmentOut], **ERRORS})

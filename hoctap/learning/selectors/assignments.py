@@ -61,7 +61,7 @@ def enrolment_list(
     if status:
         enrolments = enrolments.filter(status=status)
     if q and q.strip():
-        enrolments = enrolments.filter(person_search_q(q))
+        enrolments = enrolments.filter(person_search_q(q, actor=actor))
     if person_id is not None:
         enrolments = enrolments.filter(person_id=person_id)
     return enrolments.select_related("person__village", "course", "organisation").order_by(

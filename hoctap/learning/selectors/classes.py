@@ -29,6 +29,7 @@ from hoctap.learning.models import (
     CourseStatus,
     OfflineClass,
 )
+from hoctap.learning.selectors.learners import person_search_q
 from hoctap.learning.selectors.scope import own_person_id, person_scope_q
 from hoctap.registry.models import Person
 from hoctap.registry.selectors import person_list
@@ -312,7 +313,7 @@ def class_person_search(*, actor: Any, q: str) -> list[Person]:
     # an organisation's officer sees no register: its members only, searched plainly
     term = fold(q)
     match = (
-        Q(national_id__startswith=term)
+        person_search_q(term, "", actor=actor)
         if term.isdigit()
         else Q(search_name__startswith=term) | Q(search_name__contains=f" {term}")
     )

@@ -68,13 +68,17 @@ def member_of_q(organisation_code: str, position: str = "", person: str = "perso
     return Q(**{f"{person}_id__in": members})
 
 
-def person_search_q(q: str, person: str = "person") -> Q:
-    """A name (the start of any word, diacritics ignored) or the start of an ID number
-    (`person`: the path to the person; "" for persons themselves)."""
+def person_search_q(q: str, person: str = "person", *, actor: Any) -> Q:
+    """A name (the start of any word, diacritics ignored) or an ID number (`person`: the path
+    to the person; "" for persons themselves): its start where the actor may read ID numbers
+    in full, else the whole number only (a search digit by digit would spell out a masked
+    number)."""
     path = f"{person}__" if person else ""
     text = "".join(q.split())
     if text.isdigit():
-        return Q(**{f"{path}national_id__startswith": text})
+        readable = person_scope_q(actor, Perm.VIEW_PERSONAL_ID, person)
+        starts = Q(**{f"{path}national_id__startswith": text})
+        return Q(**{f"{path}national_id": text}) | (starts & readable)
     term = fold(q)
     return Q(**{f"{path}search_name__startswith": term}) | Q(
         **{f"{path}search_name__contains": f" {term}"}
@@ -121,7 +125,7 @@ def learner_account_list(
     if origin:
         accounts = accounts.filter(origin=origin)
     if q and q.strip():
-        accounts = accounts.filter(person_search_q(q))
+        accounts = accounts.filter(person_search_q(q, actor=actor))
     return accounts.select_related("person__village", "user").order_by("-created_at", "-id")
 
 
@@ -154,7 +158,7 @@ def account_candidates(*, actor: Any, q: str) -> list[Person]:
     persons = (
         Person.objects.filter(
             person_scope_q(actor, Perm.MANAGE_LEARNERS, ""),
-            person_search_q(q, ""),
+            person_search_q(q, "", actor=actor),
             status=PersonStatus.LIVING_HERE,
             learner_account__isnull=True,
         )

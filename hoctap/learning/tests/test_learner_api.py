@@ -272,3 +272,21 @@ def test_a_learner_who_also_holds_a_role_is_not_reset_by_a_learning_officer(
     assert post(api(w.officer_a), f"{API}/accounts/{plain.pk}/reset-password").status_code == 200
     # and who manages users over the instructor's role (here the superuser) may
     assert post(api(w.admin), f"{url}/reset-password").status_code == 200
+
+
+def test_an_officer_who_sees_masked_numbers_finds_an_account_by_the_whole_number_only(
+    world: World,
+) -> None:
+    """An organisation's officer sees its members' ID numbers masked: a search by their start,
+    digit by digit, would spell them out."""
+    learner_account_create(actor=SYSTEM, person=world.person_b)
+    number = world.person_b.national_id
+    organisation, commune = api(world.org_officer_b), api(world.officer_b)
+
+    listed = organisation.get(f"{API}/accounts").json()
+    assert listed["count"] == 1
+    assert listed["items"][0]["national_id"] != number  # masked
+    assert organisation.get(f"{API}/accounts", {"q": number[:6]}).json()["count"] == 0
+    assert organisation.get(f"{API}/accounts", {"q": number[:11]}).json()["count"] == 0
+    assert organisation.get(f"{API}/accounts", {"q": number}).json()["count"] == 1
+    assert commune.get(f"{API}/accounts", {"q": number[:6]}).json()["count"] == 1

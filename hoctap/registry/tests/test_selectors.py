@@ -96,3 +96,18 @@ def test_can_view_national_id(world: World) -> None:
     assert not selectors.can_view_national_id(world.officer_a, world.person_b)
     assert not selectors.can_view_national_id(world.viewer, world.person_a)
     assert selectors.can_view_national_id(world.admin, world.person_b)
+
+
+def test_a_masked_id_number_is_found_whole_not_by_its_start(world: World) -> None:
+    """The province secretariat sees the register with ID numbers masked: searching digit by
+    digit would spell them out, so for them only the whole number finds a person."""
+    secretariat, number = world.secretariat, world.person_b.national_id
+    assert names(selectors.person_list(actor=secretariat, q="zeta")) == {
+        "Lù Thị Zeta",
+        "Vàng A Zeta",
+    }
+    assert names(selectors.person_list(actor=secretariat, q=number[:6])) == set()
+    assert names(selectors.person_list(actor=secretariat, q=number[:11])) == set()
+    assert names(selectors.person_list(actor=secretariat, q=number)) == {"Lù Thị Zeta"}
+    # who may read the numbers in full still finds them by their start
+    assert names(selectors.person_list(actor=world.officer_b, q=number[:6])) == {"Lù Thị Zeta"}
