@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -48,7 +49,15 @@ from hoctap.core.errors import InvalidInput, PermissionDenied
 from hoctap.core.text import fold
 from hoctap.imports.kinds import Batch, RowError
 from hoctap.imports.readers import Column, parse_date
-from hoctap.learning.models import EXTERNAL_KEY_PREFIX, Channel, Completion, Course, Platform
+from hoctap.learning.models import (
+    EXTERNAL_KEY_PREFIX,
+    Channel,
+    Completion,
+    Course,
+    CourseStatus,
+    Platform,
+)
+from hoctap.learning.selectors.authoring import course_manage_q
 from hoctap.registry.models import Person
 from hoctap.registry.national_id import PROVINCE_PREFIXES, mask_national_id, national_id_error
 from hoctap.registry.selectors import current_member_ids
@@ -223,9 +232,12 @@ def external_context(actor: Any) -> ExternalContext:
         if scope.org_ids:
             members = current_member_ids(organisation_ids=scope.org_subtree_ids())
             member_ids = frozenset(members.values_list("person_id", flat=True))
-    courses = {
-        code: (pk, title) for code, pk, title in Course.objects.values_list("code", "id", "title")
-    }
+    # A course code names a published or archived course, or one the sender writes: another
+    # organisation's draft does not exist for them, here as on the course pages.
+    known = Course.objects.filter(
+        course_manage_q(actor) | Q(status__in=(CourseStatus.PUBLISHED, CourseStatus.ARCHIVED))
+    )
+    courses = {code: (pk, title) for code, pk, title in known.values_list("code", "id", "title")}
     return ExternalContext(
         fresh=not Completion.objects.exists(),
         actor=actor,

@@ -15,6 +15,7 @@ from hoctap.accounts.permissions import SYSTEM
 from hoctap.audit.models import AuditEntry
 from hoctap.conftest import World
 from hoctap.learning.models import Channel, Completion
+from hoctap.learning.services import catalogue
 from hoctap.learning.services.completions import completion_record
 from hoctap.learning.tests.conftest import LearningWorld
 
@@ -265,3 +266,23 @@ def test_the_list_costs_a_fixed_number_of_queries(
     client.get(URL)  # warm the session
     with django_assert_max_num_queries(8):
         assert client.get(URL).json()["count"] == 4
+
+
+def test_another_organisations_draft_course_is_an_unknown_code(learning: LearningWorld) -> None:
+    """A draft is seen by those who write it only: to others its code does not exist, in a
+    batch of completions as on the course pages."""
+    w = learning.world
+    catalogue.course_create(  # organisation B's, a draft
+        actor=SYSTEM, code="ZETA-DRAFT", title="Bản nháp của Zeta", owner_code=w.org_b.code
+    )
+    before = snapshot()
+
+    response = post(api(w.officer_a), [record(w.person_a.national_id, course_code="ZETA-DRAFT")])
+
+    assert response.status_code == 400
+    messages = [e["message"] for e in response.json()["errors"]]
+    assert messages == ["Unknown course code “ZETA-DRAFT”."]
+    assert snapshot() == before
+    # who writes the course may record completions of it
+    own = post(api(w.org_officer_b), [record(w.person_b.national_id, course_code="ZETA-DRAFT")])
+    assert own.status_code == 200
