@@ -177,3 +177,54 @@ def test_migration_0003_leaves_a_fresh_database_alone() -> None:
         list(CompetencyArea.objects.order_by("pk").values()),
         list(Competency.objects.order_by("pk").values()),
     ) == before
+
+
+def test_editing_the_frameworks_in_the_admin_is_audited(world: World) -> None:
+    """The frameworks are reference data edited in the Django admin: a renamed area, a
+    renamed competency and a deleted one each leave an audit entry."""
+    from django.test import Client
+
+    area = CompetencyArea.objects.order_by("id").first()
+    assert area is not None
+    first, second = list(area.competencies.order_by("id")[:2])
+    client = Client()
+    client.force_login(world.admin)
+    prefix = "competencies"
+    data: dict[str, Any] = {
+        "framework": area.framework,
+        "code": area.code,
+        "name": "Khai thác dữ liệu và thông tin (sửa)",
+        "target_group": area.target_group,
+        "position": area.position,
+        f"{prefix}-TOTAL_FORMS": "2",
+        f"{prefix}-INITIAL_FORMS": "2",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for index, competency in enumerate((first, second)):
+        data.update(
+            {
+                f"{prefix}-{index}-id": competency.pk,
+                f"{prefix}-{index}-area": area.pk,
+                f"{prefix}-{index}-code": competency.code,
+                f"{prefix}-{index}-name": competency.name,
+                f"{prefix}-{index}-description": competency.description,
+                f"{prefix}-{index}-position": competency.position,
+            }
+        )
+    data[f"{prefix}-0-name"] = "Duyệt, tìm kiếm và lọc dữ liệu (sửa)"
+    data[f"{prefix}-1-DELETE"] = "on"
+
+    response = client.post(f"/admin/learning/competencyarea/{area.pk}/change/", data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert not Competency.objects.filter(pk=second.pk).exists()
+    entries = {
+        (e.action, e.target_id): e.changes
+        for e in AuditEntry.objects.filter(actor=world.admin, action__contains="competenc")
+    }
+    assert entries == {
+        ("competencyarea.update", str(area.pk)): {"name": "Khai thác dữ liệu và thông tin (sửa)"},
+        ("competency.update", str(first.pk)): {"name": "Duyệt, tìm kiếm và lọc dữ liệu (sửa)"},
+        ("competency.delete", str(second.pk)): {},
+    }
