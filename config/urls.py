@@ -19,3 +19,7 @@ urlpatterns = [
     path("", include("hoctap.imports.urls")),
     path("", include("hoctap.learning.urls")),
 ]
+
+# Django's own 400 page is English and renders without the request (so without the site's
+# layout); CSRF failures are set in the settings (CSRF_FAILURE_VIEW).
+handler400 = "hoctap.core.views.bad_request"

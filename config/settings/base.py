@@ -18,6 +18,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+CSRF_FAILURE_VIEW = "hoctap.core.views.csrf_failure"  # in the user's language, not Django's English
 
 INSTALLED_APPS = [
     "django.contrib.admin",

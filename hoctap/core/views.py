@@ -18,6 +18,7 @@ from django.http import (
     JsonResponse,
     StreamingHttpResponse,
 )
+from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 
@@ -100,3 +101,15 @@ def export_response(export: Any) -> HttpResponse | StreamingHttpResponse:
         )
     response["Cache-Control"] = "no-store"
     return response
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its security token, or with a stale one (a page left open for long,
+    cookies blocked): said in the user's language, with what to do. Django's own page is in
+    English and speaks to developers (`CSRF_FAILURE_VIEW`)."""
+    return render(request, "403_csrf.html", status=403)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400: a request the server cannot take (too many form fields, a malformed upload)."""
+    return render(request, "400.html", status=400)
