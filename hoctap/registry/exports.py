@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import datetime
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -21,11 +20,13 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from hoctap.accounts.permissions import has_permission_somewhere, scope_for
 from hoctap.accounts.roles import Perm
 from hoctap.audit.services import audit_record
 from hoctap.core.errors import InvalidInput, PermissionDenied
+from hoctap.core.xlsx import xlsx_file
 from hoctap.geo.models import AdminUnit
 from hoctap.imports.readers import Column
 from hoctap.registry import imports, selectors
@@ -141,6 +142,7 @@ def _membership_row(membership: OrganisationMembership, words: Words) -> list[An
 @dataclass(frozen=True)
 class Register:
     name: str  # also the file name and the audit entry's "list"
+    label: Any  # the spreadsheet's sheet name (translated)
     columns: tuple[Column, ...]
     rows: Callable[..., QuerySet[Any]]  # the list page's selector
     row: Callable[[Any, Words], list[Any]]
@@ -149,14 +151,26 @@ class Register:
 
 REGISTERS = {
     "persons": Register(
-        "persons", imports.persons.columns, selectors.person_list, _person_row, "village_id"
+        "persons",
+        gettext_lazy("Persons"),
+        imports.persons.columns,
+        selectors.person_list,
+        _person_row,
+        "village_id",
     ),
     "households": Register(
-        "households", imports.households.columns, selectors.household_list, _household_row
+        "households",
+        gettext_lazy("Households"),
+        imports.households.columns,
+        selectors.household_list,
+        _household_row,
     ),
-    "clans": Register("clans", imports.clans.columns, selectors.clan_list, _clan_row),
+    "clans": Register(
+        "clans", gettext_lazy("Clans"), imports.clans.columns, selectors.clan_list, _clan_row
+    ),
     "memberships": Register(
         "memberships",
+        gettext_lazy("Memberships"),
         imports.memberships.columns,
         selectors.membership_search,
         _membership_row,
@@ -246,24 +260,6 @@ def _csv_chunks(
         yield writer.writerow(row(record)).encode()
 
 
-def _xlsx_file(
-    header: list[str], records: Iterator[Any], row: Callable[[Any], list[Any]], title: str
-) -> IO[bytes]:
-    from openpyxl import Workbook
-
-    # write_only streams rows to disk instead of building every cell in memory
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(header)
-    for record in records:
-        sheet.append(row(record))
-    # spooled: a small list stays in memory, a province's goes to a temporary file
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-    workbook.save(out)
-    out.seek(0)
-    return out
-
-
 def register_export(
     *, actor: Any, register: str, fmt: str, full: bool = False, filters: dict[str, Any]
 ) -> Export:
@@ -295,5 +291,6 @@ def register_export(
     if fmt == "csv":
         export.chunks = _csv_chunks(header, stream, lambda r: spec.row(r, words))
     else:
-        export.file = _xlsx_file(header, stream, lambda r: spec.row(r, words), spec.name)
+        rows = (spec.row(record, words) for record in stream)
+        export.file = xlsx_file(str(spec.label), header, rows)
     return export

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from hoctap.accounts.permissions import scope_for
 from hoctap.accounts.roles import Perm
 from hoctap.audit.services import diff
+from hoctap.core.formatting import show_date
 from hoctap.core.text import fold
 from hoctap.geo.models import KIND_LEVEL, AdminUnit, UnitClosure, UnitKind, UnitLevel
 from hoctap.imports.kinds import (
@@ -220,7 +221,7 @@ class UnitsKind(ImportKind):
                 row.error(
                     "valid_from",
                     _("Cannot start before its commune (%(date)s).")
-                    % {"date": commune.valid_from.isoformat()},
+                    % {"date": show_date(commune.valid_from)},
                 )
             )
             return None

@@ -46,6 +46,7 @@ from hoctap.accounts.services import sign_in_users_create_many
 from hoctap.audit.services import audit_record
 from hoctap.core import bulk
 from hoctap.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+from hoctap.core.formatting import show_number
 from hoctap.geo.models import Organisation
 from hoctap.geo.selectors import organisation_subtree_ids
 from hoctap.learning.models import AccountBatch, AccountOrigin, JobStatus, LearnerAccount
@@ -360,7 +361,7 @@ def _run(batch: AccountBatch, on_progress: Progress | None) -> None:
                 "%(count)s current members were left out: they do not live here (any more), or "
                 "live outside your scope."
             )
-            % {"count": left_out}
+            % {"count": show_number(left_out)}
         )
     batch.message = " ".join(notes)
     batch.save(

@@ -6,7 +6,6 @@ the first row leaves the server, so an interrupted download is on record too."""
 from __future__ import annotations
 
 import csv
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -14,11 +13,13 @@ from typing import IO, Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hoctap.accounts.permissions import has_permission_somewhere
 from hoctap.accounts.roles import Perm
 from hoctap.audit.services import audit_record
 from hoctap.core.errors import InvalidInput, PermissionDenied
+from hoctap.core.xlsx import xlsx_file
 from hoctap.learning.models import Enrolment
 from hoctap.learning.selectors.assignments import enrolment_list
 from hoctap.registry.national_id import mask_national_id
@@ -93,17 +94,8 @@ def _csv_chunks(records: Iterator[Enrolment]) -> Iterator[bytes]:
 
 
 def _xlsx_file(records: Iterator[Enrolment]) -> IO[bytes]:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title="enrolments")
-    sheet.append(_header())
-    for record in records:
-        sheet.append(_row(record, cells=True))
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-    workbook.save(out)
-    out.seek(0)
-    return out
+    rows = (_row(record, cells=True) for record in records)
+    return xlsx_file(pgettext("spreadsheet sheet name", "Enrolments"), _header(), rows)
 
 
 def _audited_filters(filters: dict[str, Any]) -> list[str]:

@@ -39,13 +39,14 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from hoctap.accounts.permissions import Scope, scope_for
 from hoctap.accounts.roles import Perm
 from hoctap.audit.services import audit_record_many
 from hoctap.core import bulk
 from hoctap.core.errors import InvalidInput, PermissionDenied
+from hoctap.core.formatting import show_number
 from hoctap.core.text import fold
 from hoctap.imports.kinds import Batch, RowError
 from hoctap.imports.readers import Column, parse_date
@@ -469,7 +470,12 @@ class InvalidRecords(InvalidInput):
 
     def __init__(self, items: list[dict[str, Any]]) -> None:
         super().__init__(
-            _("%(n)s problem(s) in the records; nothing was recorded.") % {"n": len(items)}
+            ngettext(
+                "%(n)s problem in the records; nothing was recorded.",
+                "%(n)s problems in the records; nothing was recorded.",
+                len(items),
+            )
+            % {"n": show_number(len(items))}
         )
         self.items = items
 
@@ -558,7 +564,7 @@ def completions_record(*, actor: Any, records: Sequence[Any]) -> RecordsOutcome:
         raise InvalidInput(
             {
                 "records": _("At most %(n)s records per call; send the rest in another call.")
-                % {"n": f"{MAX_RECORDS_PER_CALL:,}"}
+                % {"n": show_number(MAX_RECORDS_PER_CALL)}
             }
         )
     problems: list[dict[str, Any]] = []

@@ -7,7 +7,6 @@ filters, the format, the row count) before the first row leaves the server.
 from __future__ import annotations
 
 import csv
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -16,11 +15,13 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hoctap.accounts.permissions import has_permission_somewhere, scope_for
 from hoctap.accounts.roles import Perm
 from hoctap.audit.services import audit_record
 from hoctap.core.errors import InvalidInput, PermissionDenied
+from hoctap.core.xlsx import xlsx_file
 from hoctap.geo.models import AdminUnit
 from hoctap.learning.models import DigitalTechActivity, DigitalTechGroup
 from hoctap.learning.selectors.groups import group_activity_list, group_visible_q
@@ -126,17 +127,11 @@ def _csv_chunks(
 def _xlsx_file(
     records: Iterator[DigitalTechActivity], row: Callable[[DigitalTechActivity], list[Any]]
 ) -> IO[bytes]:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title="activities")
-    sheet.append(_header())
-    for record in records:
-        sheet.append(row(record))
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-    workbook.save(out)
-    out.seek(0)
-    return out
+    return xlsx_file(
+        pgettext("spreadsheet sheet name", "Activities"),
+        _header(),
+        (row(record) for record in records),
+    )
 
 
 def group_activity_export(*, actor: Any, fmt: str, filters: dict[str, Any]) -> ActivityExport:

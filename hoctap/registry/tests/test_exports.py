@@ -149,6 +149,12 @@ def test_person_xlsx_reads_back(world: World, as_user: AsUser) -> None:
     assert by_name["Nguyễn Văn An"][0] == world.person_a.masked_national_id
     assert by_name["Nguyễn Văn An"][2].date() == datetime.date(1985, 3, 12)
     assert _exports().get().changes["format"] == "xlsx"
+    # a date cell, shown as Vietnamese write dates, on a sheet named in Vietnamese
+    again = as_user(world.officer_a).get(reverse("registry:person_export_xlsx"))
+    sheet = load_workbook(io.BytesIO(_body(again))).worksheets[0]
+    assert sheet.title == "Nhân khẩu"
+    birth = next(c for c in sheet["C"][1:] if c.value.date() == datetime.date(1985, 3, 12))
+    assert birth.number_format == "DD/MM/YYYY"
 
 
 def test_english_page_exports_canonical_headers_and_codes(world: World, as_user: AsUser) -> None:
