@@ -27,7 +27,6 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
@@ -39,6 +38,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hoctap.accounts.permissions import SYSTEM, scope_for
 from hoctap.accounts.roles import Perm
@@ -47,6 +47,7 @@ from hoctap.audit.services import audit_record
 from hoctap.core import bulk
 from hoctap.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from hoctap.core.formatting import show_number
+from hoctap.core.xlsx import xlsx_file
 from hoctap.geo.models import Organisation
 from hoctap.geo.selectors import organisation_subtree_ids
 from hoctap.learning.models import AccountBatch, AccountOrigin, JobStatus, LearnerAccount
@@ -461,16 +462,9 @@ def _require_owner(actor: Any, batch: AccountBatch) -> None:
 
 
 def _xlsx(rows: list[list[str]]) -> IO[bytes]:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title="accounts")
-    for row in rows:
-        sheet.append(row)
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-    workbook.save(out)
-    out.seek(0)
-    return out
+    """The stored sheet (its header first) as a workbook."""
+    header, *body = rows or [[]]
+    return xlsx_file(pgettext("spreadsheet sheet name", "Accounts"), header, body)
 
 
 @transaction.atomic
