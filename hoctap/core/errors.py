@@ -43,3 +43,17 @@ class InvalidInput(DomainError):
             msg if field == "__all__" else f"{field}: {msg}" for field, msg in self.errors.items()
         )
         super().__init__(summary)
+
+
+def failure_message(exc: BaseException) -> str:
+    """What a user is told when a background job stops on `exc`: a domain error's own message
+    (already in their language); anything else is a bug, whose text (Python's, in English,
+    perhaps about the code) belongs in the server's log, not on the page."""
+    from django.utils.translation import gettext as _
+
+    message = getattr(exc, "message", None)
+    if isinstance(exc, DomainError) and message:
+        return str(message)
+    return _("It stopped on an unexpected error (%(kind)s); the details are in the server log.") % {
+        "kind": type(exc).__name__
+    }

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from hoctap.accounts.permissions import SYSTEM, scope_for
 from hoctap.audit.services import audit_record, audit_record_many
 from hoctap.core import bulk
-from hoctap.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from hoctap.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, failure_message
 from hoctap.imports.kinds import KINDS, Batch, ImportKind, RowError
 from hoctap.imports.models import ImportJob, ImportStatus
 from hoctap.imports.readers import ImportFileError, map_header, read_rows
@@ -392,7 +392,7 @@ def import_validate(*, actor: Any, job: ImportJob) -> ImportJob:
             )
     except Exception as exc:
         # a crash must not leave the job "uploaded", its page waiting for ever
-        job.status, job.message = ImportStatus.FAILED, str(exc)
+        job.status, job.message = ImportStatus.FAILED, failure_message(exc)
         job.finished_at = timezone.now()
         job.save()
         raise
@@ -477,7 +477,7 @@ def import_run(*, job_id: int) -> ImportJob:
             )
     except Exception as exc:
         # DomainError (e.g. the data changed since the preview) or a crash: nothing written
-        job.status, job.message = ImportStatus.FAILED, str(exc)
+        job.status, job.message = ImportStatus.FAILED, failure_message(exc)
         job.finished_at = timezone.now()
         job.save()
         if not isinstance(exc, Conflict | PermissionDenied | ImportFileError):

@@ -117,4 +117,7 @@ def test_a_check_that_crashes_marks_the_job_failed(world, monkeypatch):
     with pytest.raises(RuntimeError):
         services.import_validate(actor=world.officer_a, job=job)
     job.refresh_from_db()
-    assert (job.status, job.message) == (ImportStatus.FAILED, "disk full")
+    assert (job.status, job.message) == (
+        ImportStatus.FAILED,
+        "It stopped on an unexpected error (RuntimeError); the details are in the server log.",
+    )

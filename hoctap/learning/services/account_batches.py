@@ -45,7 +45,14 @@ from hoctap.accounts.roles import Perm
 from hoctap.accounts.services import sign_in_users_create_many
 from hoctap.audit.services import audit_record
 from hoctap.core import bulk
-from hoctap.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+from hoctap.core.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    failure_message,
+)
 from hoctap.core.formatting import show_number
 from hoctap.core.xlsx import xlsx_file
 from hoctap.geo.models import Organisation
@@ -398,12 +405,7 @@ def _run(batch: AccountBatch, on_progress: Progress | None) -> None:
 
 def _fail(batch_id: int, exc: BaseException) -> None:
     batch = AccountBatch.objects.select_related("organisation", "actor").get(pk=batch_id)
-    if isinstance(exc, DomainError):
-        reason = exc.message
-    else:
-        reason = _("The creation stopped on an error: %(error)s") % {
-            "error": str(exc) or type(exc).__name__
-        }
+    reason = failure_message(exc)
     with transaction.atomic():
         batch.status, batch.finished_at = JobStatus.FAILED, timezone.now()
         batch.message = " ".join(p for p in (batch.message, reason) if p)

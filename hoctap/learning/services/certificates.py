@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from hoctap.accounts.permissions import SYSTEM, has_permission_somewhere, scope_for
 from hoctap.accounts.roles import Perm
 from hoctap.audit.services import audit_record
-from hoctap.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from hoctap.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, failure_message
 from hoctap.geo.models import AdminUnit
 from hoctap.geo.selectors import unit_visible_q
 from hoctap.learning.certificate_pdf import certificate_pdf
@@ -392,7 +392,7 @@ def _run(batch: CertificateBatch) -> CertificateBatch:
                 batch.save(update_fields=["done", "issued_count", "skipped_count", "updated_at"])
     except Exception as exc:
         batch.refresh_from_db()
-        _finish(batch, actor, JobStatus.FAILED, str(exc)[:500])
+        _finish(batch, actor, JobStatus.FAILED, failure_message(exc)[:500])
         raise
     _finish(batch, actor, JobStatus.DONE)
     return batch
