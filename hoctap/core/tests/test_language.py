@@ -87,3 +87,21 @@ def test_every_message_has_a_vietnamese_translation():
 
 def _unescape(text):
     return text.replace("\\n", "\n").replace('\\"', '"').replace("\\\\", "\\")
+
+
+def test_the_audit_log_writes_stored_dates_and_numbers_the_readers_way():
+    from hoctap.core.templatetags.ui import changes_summary
+
+    changes = {
+        "birth_date": ["1990-05-04", "1990-05-14"],
+        "rows": 200000,
+        "closed": "2026-11-22T03:05:00+00:00",
+        "code": "02647",
+        "note": "2026-13-45",
+    }
+    with translation.override("vi"):
+        line = changes_summary(changes, "person.update")
+    assert line.startswith("birth_date: 04/05/1990 → 14/05/1990; rows: 200.000; closed: 10:05 22/11/2026")
+    assert "code: 02647; note: 2026-13-45" in line
+    with translation.override("en"):
+        assert "rows: 200,000" in changes_summary(changes, "person.update")
