@@ -30,14 +30,16 @@ def test_numbers_and_dates_are_written_the_vietnamese_way():
 
 
 def _po_entries(path):
-    """(msgid, msgid_plural, msgstr, flags) of each entry of a .po file (Vietnamese has one
-    plural form, so a plural entry's msgstr is its `msgstr[0]`)."""
-    entries: list[tuple[str, str, str, str]] = []
+    """(msgid, msgid_plural, msgstr, flags, msgctxt) of each entry of a .po file (Vietnamese
+    has one plural form, so a plural entry's msgstr is its `msgstr[0]`)."""
+    entries: list[tuple[str, str, str, str, str]] = []
     parts: dict[str, list[str]] | None = None
-    flags, target = "", ""
+    flags, target, context = "", "", ""
     for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         if line.startswith("#,"):
             flags = line
+        elif line.startswith("msgctxt "):
+            context = line[8:].strip('"')
         elif line.startswith("msgid "):
             parts, target = {"id": [line[6:].strip('"')], "plural": [], "str": []}, "id"
         elif parts is not None and line.startswith("msgid_plural "):
@@ -52,8 +54,8 @@ def _po_entries(path):
             parts[target].append(line.strip('"'))
         elif not line.strip() and parts is not None:
             joined = {k: "".join(v) for k, v in parts.items()}
-            entries.append((joined["id"], joined["plural"], joined["str"], flags))
-            parts, flags, target = None, "", ""
+            entries.append((joined["id"], joined["plural"], joined["str"], flags, context))
+            parts, flags, target, context = None, "", "", ""
     return entries
 
 
@@ -65,8 +67,8 @@ def test_every_message_has_a_vietnamese_translation():
     po = Path(settings.BASE_DIR) / "hoctap" / "locale" / "vi" / "LC_MESSAGES" / "django.po"
     entries = [e for e in _po_entries(po) if e[0]]  # the header has an empty msgid
     assert len(entries) > 200
-    untranslated = [msgid for msgid, _plural, msgstr, _flags in entries if not msgstr]
-    fuzzy = [msgid for msgid, _plural, _msgstr, flags in entries if "fuzzy" in flags]
+    untranslated = [msgid for msgid, _plural, msgstr, _flags, _context in entries if not msgstr]
+    fuzzy = [msgid for msgid, _plural, _msgstr, flags, _context in entries if "fuzzy" in flags]
     assert untranslated == []
     assert fuzzy == []
     # the compiled catalogue is the one the .po says (someone ran compilemessages)
@@ -74,10 +76,12 @@ def test_every_message_has_a_vietnamese_translation():
         compiled = gettext.GNUTranslations(mo_file)
     stale = [
         msgid
-        for msgid, plural, msgstr, _flags in entries
+        for msgid, plural, msgstr, _flags, context in entries
         if (
             compiled.ngettext(_unescape(msgid), _unescape(plural), 2)
             if plural
+            else compiled.pgettext(context, _unescape(msgid))
+            if context
             else compiled.gettext(_unescape(msgid))
         )
         != _unescape(msgstr)
@@ -101,7 +105,9 @@ def test_the_audit_log_writes_stored_dates_and_numbers_the_readers_way():
     }
     with translation.override("vi"):
         line = changes_summary(changes, "person.update")
-    assert line.startswith("birth_date: 04/05/1990 → 14/05/1990; rows: 200.000; closed: 10:05 22/11/2026")
+    assert line.startswith(
+        "birth_date: 04/05/1990 → 14/05/1990; rows: 200.000; closed: 10:05 22/11/2026"
+    )
     assert "code: 02647; note: 2026-13-45" in line
     with translation.override("en"):
         assert "rows: 200,000" in changes_summary(changes, "person.update")
