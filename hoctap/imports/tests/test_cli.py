@@ -37,7 +37,7 @@ def test_a_rejected_file_exits_1_prints_the_first_errors_and_writes_all(world, t
     path.write_text(HEADER + "".join(lines), encoding="utf-8")
     out = tmp_path / "errors.csv"
     before = counts()
-    with pytest.raises(CommandError, match=r"rejected: 25 error\(s\) in 25 rows; nothing written"):
+    with pytest.raises(CommandError, match=r"rejected: 25 errors in 25 rows; nothing written"):
         call_command("import", "units", str(path), "--errors", str(out))
     err = capsys.readouterr().err
     assert "row 2, column parent_code “99999”:" in err

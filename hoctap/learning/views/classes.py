@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from hoctap.accounts.permissions import has_permission_somewhere
@@ -433,7 +434,11 @@ def test_scores(request: HttpRequest, class_id: int) -> HttpResponse:
             ),
         )
         if changed is not None:
-            messages.success(request, _("Saved %(n)s test scores.") % {"n": changed})
+            messages.success(
+                request,
+                ngettext("Saved %(n)s test score.", "Saved %(n)s test scores.", changed)
+                % {"n": changed},
+            )
             return _detail(offline_class)
     context = {"offline_class": offline_class, "form": form}
     return render(request, "learning/classes/test_scores.html", context)
@@ -467,7 +472,12 @@ def participants_add(request: HttpRequest, class_id: int) -> HttpResponse:
             fields={"persons": "person"},
         )
         if added is not None:
-            messages.success(request, _("Added %(n)s participants.") % {"n": len(added.added)})
+            count = len(added.added)
+            messages.success(
+                request,
+                ngettext("Added %(n)s participant.", "Added %(n)s participants.", count)
+                % {"n": count},
+            )
             return _detail(offline_class)
     context = {
         "offline_class": offline_class,

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from hoctap.accounts.permissions import SYSTEM
 from hoctap.core import request_context
@@ -98,7 +99,11 @@ class Command(BaseCommand):
         if result.rejected:
             self._show(result.errors)
             raise CommandError(
-                _("rejected: %(errors)s error(s) in %(rows)s rows; nothing written")
+                ngettext(
+                    "rejected: %(errors)s error in %(rows)s rows; nothing written",
+                    "rejected: %(errors)s errors in %(rows)s rows; nothing written",
+                    len(result.errors),
+                )
                 % {"errors": show_number(len(result.errors)), "rows": show_number(result.rows)}
             )
         if result.skipped:
