@@ -268,12 +268,13 @@ def import_file(
 
 
 def errors_csv(errors: list[RowError]) -> bytes:
-    """The error report users download: row, column, value, message (UTF-8 with BOM so that
-    Excel opens the Vietnamese text correctly). The report of skipped rows has the same form
+    """The error report users download: row, column, value, problem, its header in the active
+    language like the messages (Dòng, Cột, Giá trị, Nội dung lỗi), in UTF-8 with BOM so that Excel
+    opens the Vietnamese text correctly. The report of skipped rows has the same form
     (`skipped_csv`)."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["row", "column", "value", "message"])
+    writer.writerow([_("Row"), _("Column"), _("Value"), _("Problem")])
     for error in errors:
         writer.writerow([error.row, error.column, error.value, error.message])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

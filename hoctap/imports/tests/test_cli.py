@@ -46,7 +46,7 @@ def test_a_rejected_file_exits_1_prints_the_first_errors_and_writes_all(world, t
     assert "... and 5 more" in err
     with out.open(encoding="utf-8-sig") as f:
         rows = list(csv.reader(f))
-    assert rows[0] == ["row", "column", "value", "message"]
+    assert rows[0] == ["Row", "Column", "Value", "Problem"]
     assert len(rows) == 26
     assert rows[1][:3] == ["2", "parent_code", "99999"]
     assert counts() == before

@@ -34,7 +34,7 @@ def test_a_rejected_preview_keeps_the_errors_and_cannot_be_confirmed(world):
     assert job.error_count == 1
     assert job.errors[0]["row"] == 2
     assert job.errors[0]["column"] == "parent_code"
-    assert job.error_file.read().decode("utf-8-sig").startswith("row,column,value,message")
+    assert job.error_file.read().decode("utf-8-sig").startswith("Row,Column,Value,Problem")
     with pytest.raises(Conflict):
         services.import_confirm(actor=world.officer_a, job=job)
     assert counts() == before

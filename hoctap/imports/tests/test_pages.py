@@ -106,7 +106,7 @@ def test_a_file_with_an_error_shows_the_error_table_and_the_error_csv(world: Wor
     assert "no-store" in report["Cache-Control"]
     csv_text = b"".join(report.streaming_content).decode("utf-8-sig")  # type: ignore[attr-defined]
     lines = csv_text.splitlines()
-    assert lines[0] == "row,column,value,message"
+    assert lines[0] == "Row,Column,Value,Problem"
     assert lines[1].startswith("3,national_id,010191002222,")
     assert len(lines) == 2
     # the report may hold ID numbers in full: each download is audited

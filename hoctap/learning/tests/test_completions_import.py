@@ -342,7 +342,7 @@ def test_the_command_prints_the_skipped_rows_and_writes_them(
     assert "... and 5 more" in captured.err
     with out.open(encoding="utf-8-sig") as f:
         rows = list(csv.reader(f))
-    assert rows[0] == ["row", "column", "value", "message"]
+    assert rows[0] == ["Row", "Column", "Value", "Problem"]
     assert len(rows) == 26
     assert rows[1][:3] == ["3", "national_id", "001090000000"]
     call_command("import", "completions", str(path), "--dry-run")
