@@ -13,14 +13,8 @@ from pydantic import Field
 
 from hoctap.core.api import ERRORS, AuthedRequest
 from hoctap.core.errors import NotFound, PermissionDenied
-from hoctap.learning.models import (
-    Choice,
-    Course,
-    Enrolment,
-    LessonProgress,
-    Question,
-    Quiz,
-)
+from hoctap.learning.models import Course, Enrolment, LessonProgress, Quiz
+from hoctap.learning.selectors import progress as progress_selectors
 from hoctap.learning.selectors.scope import learner_account_of
 from hoctap.learning.services import progress, quizzes
 from hoctap.learning.services.progress import OPEN_TO_ENROLLED
@@ -193,13 +187,14 @@ class AttemptOut(Schema):
     summary="Start an attempt at the course's quiz (or get the one still open)",
 )
 def attempt_start(request: AuthedRequest, code: str) -> AttemptOut:
+    """The questions and their answers in the order the attempt fixed, as the portal's page
+    shows them. Should a question have been deleted since the attempt started, it is left out;
+    should its answers have been replaced, it comes without answers. Either way the
+    submission leaves it out of the score."""
     quiz = Quiz.objects.filter(course=_course(code)).select_related("course").first()
     if quiz is None:
         raise NotFound(_("This course has no quiz."))
     attempt = quizzes.attempt_start(actor=request.auth, quiz=quiz)
-    ids = [item["question"] for item in attempt.layout]
-    questions = {q.pk: q for q in Question.objects.filter(pk__in=ids)}
-    choices = {c.pk: c for c in Choice.objects.filter(question_id__in=ids)}
     return AttemptOut(
         id=attempt.pk,
         number=attempt.number,
@@ -207,12 +202,12 @@ def attempt_start(request: AuthedRequest, code: str) -> AttemptOut:
         deadline=attempt.deadline,
         questions=[
             AttemptQuestionOut(
-                question_id=item["question"],
-                kind=questions[item["question"]].kind,
-                text=questions[item["question"]].text,
-                choices=[{"id": cid, "text": choices[cid].text} for cid in item["choices"]],
+                question_id=item.question.pk,
+                kind=item.question.kind,
+                text=item.question.text,
+                choices=[{"id": choice.pk, "text": choice.text} for choice in item.choices],
             )
-            for item in attempt.layout
+            for item in progress_selectors.attempt_questions(attempt=attempt)
         ],
     )
 

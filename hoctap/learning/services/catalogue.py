@@ -2,7 +2,8 @@
 
 Only holders of `learning.manage_course` over the course's owner organisation change a course.
 Lesson content is sanitised on every write. Lesson numbers (the order across the whole course)
-and the course's lesson count are derived here after every change of the lessons.
+and the course's lesson count are derived here after every change of the lessons. Once learners
+have taken a quiz, its questions stay as they scored them (see `question_update`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from hoctap.accounts.permissions import scope_for
 from hoctap.accounts.roles import Perm
 from hoctap.audit.services import audit_record, diff
 from hoctap.core.errors import Conflict, InvalidInput, PermissionDenied
+from hoctap.core.formatting import show_number
 from hoctap.core.text import fold
 from hoctap.geo.models import Organisation
 from hoctap.geo.selectors import organisation_visible_q
@@ -41,6 +43,7 @@ from hoctap.learning.models import (
     Question,
     QuestionKind,
     Quiz,
+    QuizAttempt,
     TargetGroup,
 )
 from hoctap.learning.richtext import sanitise_html
@@ -110,7 +113,7 @@ def _clean_course_fields(
         check.add("estimated_hours", _("Give the estimated hours as a number above 0."))
         hours = decimal.Decimal(1)
     if len(summary or "") > 5000:
-        check.add("summary", _("At most %(n)s characters.") % {"n": 5000})
+        check.add("summary", _("At most %(n)s characters.") % {"n": show_number(5000)})
     return {
         "title": clean_title or "",
         "search_title": fold(clean_title or ""),
@@ -795,6 +798,28 @@ def question_create(
     return question
 
 
+def _lock_quiz(quiz: Quiz) -> None:
+    """Serialise changes of a quiz's questions with the start of attempts at it
+    (`quizzes.attempt_start` takes the same lock): an attempt never starts from a question
+    being deleted or changed, and a question is never changed under an attempt just begun."""
+    Quiz.objects.select_for_update().filter(pk=quiz.pk).first()
+
+
+def _quiz_has_attempts(quiz: Quiz) -> bool:
+    return QuizAttempt.objects.filter(quiz=quiz).exists()
+
+
+def _same_answers(
+    kind: str, stored: Sequence[tuple[str, bool]], given: Sequence[tuple[str, bool]]
+) -> bool:
+    """Whether `given` are the answers already stored. A true/false question's two answers are
+    labels the form writes in the editor's language ("True" / "Đúng"): for it, only which one
+    is correct counts."""
+    if kind == QuestionKind.TRUE_FALSE:
+        return [ok for _t, ok in stored] == [ok for _t, ok in given]
+    return list(stored) == list(given)
+
+
 @transaction.atomic
 def question_update(
     *,
@@ -806,7 +831,12 @@ def question_update(
     points: int = 1,
     explanation: str = "",
 ) -> Question:
-    """Replace a question's text and answers. Attempts already submitted keep their scores."""
+    """Change a question's text, explanation, kind, points and answers (new answers replace
+    the old). Once the quiz has an attempt, only the text and the explanation may change:
+    attempts hold the ids of the questions and answers they showed (`QuizAttempt.layout`) and
+    submitted ones the answers chosen, and scores were given on these points and answer key,
+    so the kind, the points and the answers stay (refused with `Conflict`). Rewording and
+    explaining change no score and no id."""
     course = question.quiz.course
     require_manage_course(actor, course)
     check = ErrorCollector()
@@ -814,22 +844,41 @@ def question_update(
         check, kind=kind, text=text, choices=choices, points=points
     )
     check.raise_if_any()
+    _lock_quiz(question.quiz)
+    question.refresh_from_db(fields=["kind", "text", "points", "explanation"])
+    stored = [(c.text, c.is_correct) for c in question.choices.order_by("position")]
+    same_answers = kind == question.kind and _same_answers(kind, stored, cleaned)
+    scoring_changes = not same_answers or int(points) != question.points
+    if scoring_changes and _quiz_has_attempts(question.quiz):
+        raise Conflict(
+            _(
+                "Learners have taken this quiz: a question's kind, points and answers can no"
+                " longer be changed, only its wording and explanation."
+            )
+        )
     before = {
         "kind": question.kind,
         "text": question.text,
         "points": question.points,
-        "choices": [(c.text, c.is_correct) for c in question.choices.all()],
+        "explanation": question.explanation,
+        "choices": stored,
     }
     question.kind, question.text, question.points = kind, clean_text, int(points)
     question.explanation = (explanation or "").strip()
     question.save()
-    if before["choices"] != cleaned:
+    if not same_answers:
         question.choices.all().delete()
         Choice.objects.bulk_create(
             Choice(question=question, position=n, text=t, is_correct=ok)
             for n, (t, ok) in enumerate(cleaned, start=1)
         )
-    after = {"kind": kind, "text": clean_text, "points": int(points), "choices": cleaned}
+    after = {
+        "kind": kind,
+        "text": clean_text,
+        "points": int(points),
+        "explanation": question.explanation,
+        "choices": stored if same_answers else cleaned,
+    }
     changes = diff(before, after)
     if changes:
         _audit(actor, "course.question_update", question, course, changes)
@@ -838,8 +887,13 @@ def question_update(
 
 @transaction.atomic
 def question_delete(*, actor: Any, question: Question) -> None:
+    """Delete a question with its answers; refused once the quiz has an attempt (the attempts
+    hold it, the submitted ones with the learner's answer)."""
     quiz = question.quiz
     require_manage_course(actor, quiz.course)
+    _lock_quiz(quiz)
+    if _quiz_has_attempts(quiz):
+        raise Conflict(_("Learners have taken this quiz: its questions can no longer be deleted."))
     _audit(actor, "course.question_delete", question, quiz.course, {"text": question.text})
     position = question.position
     question.delete()

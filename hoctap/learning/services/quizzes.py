@@ -1,5 +1,11 @@
 """Quiz attempts: starting one (within the attempt limit, once the lessons are done) and
-submitting its answers (only for the questions it holds, before its deadline)."""
+submitting its answers (only for the questions it holds, before its deadline).
+
+An attempt is scored on the questions and answers it showed (`QuizAttempt.layout`). The
+catalogue refuses to delete or re-answer the questions of a quiz that has attempts, but
+attempts started before that rule may name a question since deleted or answers since
+replaced: such a question is left out of the score (neither earned nor counted), so the
+learner is scored on what is left rather than refused."""
 
 from __future__ import annotations
 
@@ -63,8 +69,9 @@ def _learner_enrolment(actor: Any, quiz: Quiz) -> Enrolment:
     return enrolment
 
 
-def _expire_if_late(attempt: QuizAttempt, now: datetime.datetime) -> bool:
-    """Close an open attempt whose time has run out (it counts as failed); True if it did."""
+def _expire_if_late(actor: Any, attempt: QuizAttempt, now: datetime.datetime) -> bool:
+    """Close an open attempt whose time has run out (it counts as failed), audited with the
+    actor who found it late (the learner, or the system actor); True if it did."""
     if attempt.status != AttemptStatus.IN_PROGRESS or attempt.deadline is None:
         return False
     if now <= attempt.deadline + GRACE:
@@ -72,6 +79,23 @@ def _expire_if_late(attempt: QuizAttempt, now: datetime.datetime) -> bool:
     attempt.status, attempt.submitted_at = AttemptStatus.EXPIRED, now
     attempt.score_percent, attempt.passed = decimal.Decimal(0), False
     attempt.save(update_fields=["status", "submitted_at", "score_percent", "passed"])
+    course_code, village_id = (
+        Enrolment.objects.filter(pk=attempt.enrolment_id)
+        .values_list("course__code", "person__village_id")
+        .get()
+    )
+    audit_record(
+        actor=actor,
+        action="quiz.attempt_expire",
+        target=attempt,
+        changes={
+            "course": course_code,
+            "number": attempt.number,
+            "deadline": attempt.deadline,
+            "passed": False,
+        },
+        unit_id=village_id,
+    )
     return True
 
 
@@ -93,7 +117,7 @@ def attempt_start(*, actor: Any, quiz: Quiz, seed: int | None = None) -> QuizAtt
     open_attempt = QuizAttempt.objects.filter(
         enrolment=enrolment, quiz=quiz, status=AttemptStatus.IN_PROGRESS
     ).first()
-    if open_attempt is not None and not _expire_if_late(open_attempt, now):
+    if open_attempt is not None and not _expire_if_late(actor, open_attempt, now):
         return open_attempt
     if enrolment.quiz_passed:
         raise Conflict(_("You have already passed this quiz."))
@@ -104,6 +128,9 @@ def attempt_start(*, actor: Any, quiz: Quiz, seed: int | None = None) -> QuizAtt
         raise Conflict(
             _("You have used all %(n)s attempts at this quiz.") % {"n": quiz.max_attempts}
         )
+    # the catalogue's question edits take the same lock: the questions read below are not
+    # being deleted or re-answered, and a question is not changed under this new attempt
+    Quiz.objects.select_for_update().filter(pk=quiz.pk).first()
     questions = list(quiz.questions.prefetch_related("choices").order_by("position"))
     if not questions:
         raise Conflict(_("This quiz has no questions yet."))
@@ -151,10 +178,14 @@ def _score(
     questions: Mapping[int, Question],
     correct: Mapping[int, set[int]],
 ) -> tuple[decimal.Decimal, list[AttemptAnswer]]:
+    """The percentage over the layout's questions found in `questions` (the others are left
+    out), and an answer row for each of them."""
     total = earned = 0
     rows = []
     for item in layout:
-        question = questions[item["question"]]
+        question = questions.get(item["question"])
+        if question is None:
+            continue
         chosen = sorted(set(answers.get(question.pk, ())))
         right = bool(chosen) and set(chosen) == correct[question.pk]
         total += question.points
@@ -194,7 +225,7 @@ def _close_if_late(actor: Any, attempt_id: int) -> bool:
         )
         .first()
     )
-    return attempt is not None and _expire_if_late(attempt, timezone.now())
+    return attempt is not None and _expire_if_late(actor, attempt, timezone.now())
 
 
 @transaction.atomic
@@ -215,26 +246,38 @@ def _attempt_score(
         raise Conflict(_("The time for this attempt ran out; it counts as not passed."))
     if attempt.status != AttemptStatus.IN_PROGRESS:
         raise Conflict(_("This attempt has already been submitted."))
-    question_ids = [item["question"] for item in attempt.layout]
     shown = {item["question"]: set(item["choices"]) for item in attempt.layout}
-    questions = {q.pk: q for q in Question.objects.filter(pk__in=question_ids)}
+    found = Question.objects.in_bulk(list(shown))
+    answer_key: dict[int, dict[int, bool]] = {question_id: {} for question_id in found}
+    for question_id, choice_id, is_correct in Choice.objects.filter(
+        question_id__in=list(found)
+    ).values_list("question_id", "pk", "is_correct"):
+        answer_key[question_id][choice_id] = is_correct
+    # scored: the questions still as the attempt showed them (the same answers)
+    questions = {
+        question_id: question
+        for question_id, question in found.items()
+        if set(answer_key[question_id]) == shown[question_id]
+    }
+    left_out = sorted(set(shown) - set(questions))
     errors: dict[str, str] = {}
     for question_id, chosen in answers.items():
         field = f"question_{question_id}"
-        if question_id not in shown or question_id not in questions:
+        if question_id not in shown:
             errors[field] = _("This question is not part of the attempt.")
             continue
+        if question_id not in questions:
+            continue  # gone or re-answered since the attempt started: left out
         if not set(chosen) <= shown[question_id]:
             errors[field] = _("This answer does not belong to the question.")
         elif questions[question_id].kind != QuestionKind.MULTIPLE and len(set(chosen)) > 1:
             errors[field] = _("Choose one answer.")
     if errors:
         raise InvalidInput(errors)
-    correct: dict[int, set[int]] = {qid: set() for qid in question_ids}
-    for question_id, choice_id in Choice.objects.filter(
-        question_id__in=question_ids, is_correct=True
-    ).values_list("question_id", "pk"):
-        correct[question_id].add(choice_id)
+    correct = {
+        question_id: {choice_id for choice_id, ok in answer_key[question_id].items() if ok}
+        for question_id in questions
+    }
     percent, rows = _score(attempt.layout, answers, questions, correct)
     for row in rows:
         row.attempt = attempt
@@ -244,11 +287,18 @@ def _attempt_score(
     attempt.score_percent, attempt.passed = percent, passed
     attempt.save(update_fields=["status", "submitted_at", "score_percent", "passed"])
     enrolment = attempt.enrolment
+    changes: dict[str, Any] = {
+        "course": attempt.quiz.course.code,
+        "score": str(percent),
+        "passed": passed,
+    }
+    if left_out:
+        changes["left_out"] = left_out  # the ids of the questions not scored
     audit_record(
         actor=actor,
         action="quiz.attempt_submit",
         target=attempt,
-        changes={"course": attempt.quiz.course.code, "score": str(percent), "passed": passed},
+        changes=changes,
         unit_id=enrolment.person.village_id,
     )
     certificate = None
