@@ -3,6 +3,7 @@
 import logging
 from typing import Any
 
+from django.db import connections
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -113,6 +114,16 @@ _NINJA_MESSAGES = {
 }
 
 
+def _roll_back_the_request() -> None:
+    """Mark the request's own transaction (ATOMIC_REQUESTS) for rollback: the handler answers
+    inside it, and a transaction left open would commit what the failed call began. Services'
+    own `transaction.atomic` blocks have already rolled back by then: the exception left them
+    before it reached the handler. (As Django REST framework does.)"""
+    for connection in connections.all(initialized_only=True):
+        if connection.settings_dict.get("ATOMIC_REQUESTS") and connection.in_atomic_block:
+            connection.set_rollback(True)
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     def domain_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         status = 400
@@ -149,14 +160,25 @@ def install_error_handlers(api: NinjaAPI) -> None:
         detail = translated() if translated is not None else message
         return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
+    def too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # A number the database cannot hold (SQLite raises OverflowError above 2**63 - 1), or a
+        # date pushed past year 9999: bad input that a schema did not bound. Logged (so the
+        # schema can be given a bound), answered as bad input.
+        _roll_back_the_request()
+        logger.warning("Value out of range in %s %s: %s", request.method, request.path, exc)
+        detail = _("A number or a date in the request is too large.")
+        return api.create_response(request, {"detail": detail}, status=400)
+
     def unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         # A bug, not bad input: logged with its traceback, answered in the API's own shape.
+        _roll_back_the_request()
         logger.exception("Unhandled error in %s %s", request.method, request.path, exc_info=exc)
         detail = _("Internal server error; it has been recorded in the server log.")
         return api.create_response(request, {"detail": detail}, status=500)
 
     handlers: list[tuple[type[Exception], Any]] = [
         (Exception, unexpected_error),
+        (OverflowError, too_large),
         (DomainError, domain_error),
         (NinjaValidationError, validation_error),
         (AuthenticationError, auth_error),

@@ -13,6 +13,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
 from hoctap.core.api import ERRORS, AuthedRequest
+from hoctap.core.ids import Id
 from hoctap.learning.models import ClassStatus, OfflineClass
 from hoctap.learning.selectors import classes as selectors
 from hoctap.learning.services import classes as services
@@ -154,8 +155,8 @@ class ClassFilter(Schema):
 
 
 class AttendanceIn(Schema):
-    present: list[int] = Field(default_factory=list, description="Person ids present")
-    absent: list[int] = Field(default_factory=list, description="Person ids absent")
+    present: list[Id] = Field(default_factory=list, description="Person ids present")
+    absent: list[Id] = Field(default_factory=list, description="Person ids absent")
 
 
 class AttendanceOut(Schema):

@@ -11,6 +11,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
 from hoctap.core.api import ERRORS, AuthedRequest
+from hoctap.core.ids import Id
 from hoctap.learning.models import (
     ActivityKind,
     DigitalTechActivity,
@@ -145,7 +146,7 @@ class GroupPatch(Schema):
 
 
 class MemberIn(Schema):
-    person_id: int | None = Field(None, description="The person's internal id")
+    person_id: Id | None = Field(None, description="The person's internal id")
     national_id: str | None = Field(None, description="Or their personal ID number")
     role: GroupRole = GroupRole.MEMBER
     joined_on: datetime.date
@@ -158,10 +159,10 @@ class MemberEndIn(Schema):
 class ActivityIn(Schema):
     kind: ActivityKind
     on: datetime.date
-    helper_id: int | None = Field(None, description="Person id of a member of the group")
-    person_id: int | None = Field(None, description="One person helped (internal id)")
+    helper_id: Id | None = Field(None, description="Person id of a member of the group")
+    person_id: Id | None = Field(None, description="One person helped (internal id)")
     national_id: str | None = Field(None, description="Or their personal ID number")
-    person_ids: list[int] = Field(
+    person_ids: list[Id] = Field(
         default_factory=list, description="Many persons helped that day (internal ids)"
     )
     national_ids: list[str] = Field(

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hoctap.core.forms import DateInput, PageForm
+from hoctap.core.ids import MAX_ID, parse_id
 from hoctap.learning.models import ClassStatus, InstructorRole
 
 
@@ -173,7 +174,9 @@ class ParticipantsAddForm(PageForm):
 class InstructorForm(PageForm):
     """The person chosen among the search results, and their role."""
 
-    person = forms.IntegerField(label=_("Person"), widget=forms.HiddenInput)
+    person = forms.IntegerField(
+        label=_("Person"), min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
     role = forms.ChoiceField(label=_("Role"), choices=InstructorRole.choices)
 
 
@@ -211,14 +214,14 @@ class ScoresForm(PageForm):
 
 
 def parse_ids(values: Iterable[Any]) -> set[int] | None:
-    """Internal ids from a form's list (None when one is not a number)."""
+    """Internal ids from a form's list, each possibly "1,2,3" (None when one is not an id)."""
     found: set[int] = set()
     for value in values:
         for part in str(value).split(","):
-            part = part.strip()
-            if not part:
+            if not part.strip():
                 continue
-            if not part.isdigit() or len(part) > 18:
+            number = parse_id(part)
+            if number is None:
                 return None
-            found.add(int(part))
+            found.add(number)
     return found

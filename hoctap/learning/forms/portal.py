@@ -3,7 +3,6 @@ lesson, a quiz attempt, and typing a certificate code to verify."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hoctap.core.forms import DateInput, PageForm
+from hoctap.core.ids import parse_digits, parse_id
 from hoctap.learning.codes import normalise_certificate_code
 from hoctap.learning.models import QuestionKind, TargetGroup
 from hoctap.learning.selectors.progress import AttemptQuestion
@@ -99,19 +99,19 @@ class LessonCompleteForm(PageForm):
     seconds_spent = forms.CharField(required=False, widget=forms.HiddenInput(), initial="0")
 
     def clean_seconds_spent(self) -> int:
-        raw = (self.cleaned_data.get("seconds_spent") or "").strip()
-        seconds = int(raw) if raw.isdigit() else 0
-        return seconds if seconds <= MAX_SECONDS_PER_CALL else 0
+        raw = self.cleaned_data.get("seconds_spent") or ""
+        return parse_digits(raw, maximum=MAX_SECONDS_PER_CALL) or 0
 
 
-_QUESTION_FIELD = re.compile(r"^question_(\d+)$")
+_QUESTION_PREFIX = "question_"
 
 
 class AttemptForm(forms.Form):
     """The answers of one attempt: a field `question_<id>` per question, radio buttons for a
     single answer or true/false, checkboxes for several. `answers()` gives what the service
     takes (question id → choice ids), including answers to questions the attempt does not
-    hold, which the service refuses by name."""
+    hold, which the service refuses by name. A `question_…` field whose name holds no id (as
+    no page makes) is refused here, with the service's words."""
 
     def __init__(self, *args: Any, questions: Sequence[AttemptQuestion], **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
@@ -120,7 +120,7 @@ class AttemptForm(forms.Form):
         for item in self.questions:
             question = item.question
             choices = [(str(c.pk), c.text) for c in item.choices]
-            name = f"question_{question.pk}"
+            name = f"{_QUESTION_PREFIX}{question.pk}"
             field: forms.Field
             if question.kind == QuestionKind.MULTIPLE:
                 field = forms.MultipleChoiceField(
@@ -136,22 +136,42 @@ class AttemptForm(forms.Form):
             self.fields[name] = field
 
     def rows(self) -> list[tuple[AttemptQuestion, forms.BoundField]]:
-        return [(item, self[f"question_{item.question.pk}"]) for item in self.questions]
+        return [(item, self[f"{_QUESTION_PREFIX}{item.question.pk}"]) for item in self.questions]
+
+    def _posted_questions(self) -> list[tuple[str, int | None]]:
+        """Each posted `question_…` field with the question id its name holds, written as the
+        page writes it (`question_7`, not `question_007`); None when it holds none."""
+        posted: list[tuple[str, int | None]] = []
+        for key in self.data:
+            if key.startswith(_QUESTION_PREFIX):
+                tail = key.removeprefix(_QUESTION_PREFIX)
+                question_id = parse_id(tail)
+                posted.append((key, question_id if str(question_id) == tail else None))
+        return posted
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if any(question_id is None for _key, question_id in self._posted_questions()):
+            self.add_error(None, _("This question is not part of the attempt."))
+        return data
 
     def answers(self) -> dict[int, list[int]]:
         result: dict[int, list[int]] = {}
-        for key in self.data:
-            match = _QUESTION_FIELD.match(key)
-            if match is None:
+        for key, question_id in self._posted_questions():
+            if question_id is None:  # refused by clean()
                 continue
-            values = (
-                self.cleaned_data.get(key) if key in self.fields else self.data.getlist(key)  # type: ignore[attr-defined]
-            )
-            if isinstance(values, str):
-                values = [values] if values else []
-            chosen = [int(v) for v in values or [] if str(v).isdigit()]
-            if chosen:
-                result[int(match.group(1))] = chosen
+            if key in self.fields:
+                values = self.cleaned_data.get(key)
+                if isinstance(values, str):
+                    values = [values] if values else []
+                chosen = [i for v in values or [] if (i := parse_id(str(v))) is not None]
+                if chosen:
+                    result[question_id] = chosen
+            else:
+                # not a question of this attempt: passed on, even with no answer that reads as
+                # an id, for the service to refuse by name
+                raw = self.data.getlist(key)  # type: ignore[attr-defined]
+                result[question_id] = [i for v in raw if (i := parse_id(str(v))) is not None]
         return result
 
 

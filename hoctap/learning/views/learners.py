@@ -35,6 +35,7 @@ from hoctap.accounts.roles import Perm
 from hoctap.core.errors import Conflict, InvalidInput, NotFound
 from hoctap.core.formatting import show_number
 from hoctap.core.forms import submit
+from hoctap.core.ids import parse_id
 from hoctap.core.views import domain_errors_as_http, export_response, page_of
 from hoctap.learning.forms.learners import (
     ORGANISATIONS_LISTED,
@@ -148,9 +149,10 @@ def account_create(request: HttpRequest) -> HttpResponse:
     person = None
     chosen = request.POST.get("person") or request.GET.get("person")
     if chosen:
-        if not str(chosen).isdigit():
+        person_id = parse_id(chosen)
+        if person_id is None:  # names nobody
             raise Http404
-        person = selectors.account_candidate_get(actor=user, person_id=int(chosen))
+        person = selectors.account_candidate_get(actor=user, person_id=person_id)
     if request.method == "POST" and form.is_valid() and person is not None:
         created = submit(
             form,
@@ -367,9 +369,10 @@ def assign(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not selectors.can_manage_learners_somewhere(user):
         raise PermissionDenied
-    person_id = request.GET.get("person", "")
+    # a person that is not an id is left out, as if none were given
+    person_id = parse_id(request.GET.get("person", ""))
     initial: dict[str, Any] = {"course": request.GET.get("course")}
-    if person_id.isdigit():
+    if person_id is not None:
         initial.update(person=person_id, target="person")
     form = AssignForm(
         request.POST or None,
@@ -398,9 +401,9 @@ def assign(request: HttpRequest) -> HttpResponse:
             url = reverse("learning:enrolment_list")
             return redirect(f"{url}?course={course.code}")
     person = None
-    if person_id.isdigit():
+    if person_id is not None:
         try:
-            person = selectors.account_candidate_get(actor=user, person_id=int(person_id))
+            person = selectors.account_candidate_get(actor=user, person_id=person_id)
         except NotFound as exc:
             raise Http404(exc.message) from exc
     return render(request, "learning/learners/assign.html", {"form": form, "person": person})
