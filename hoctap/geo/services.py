@@ -153,7 +153,7 @@ def official_units(province_code: str | None = None) -> list[dict[str, Any]]:
 
     rows: list[dict[str, Any]] = []
     code = (province_code or "").strip()
-    wanted = int(code) if code.isdigit() else None
+    wanted = int(code) if code.isascii() and code.isdigit() and len(code) <= 4 else None
     known = {int(p.code) for p in Province.iter_all()}
     if province_code and (wanted is None or wanted not in known):
         raise InvalidInput(

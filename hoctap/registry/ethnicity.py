@@ -76,7 +76,7 @@ def ethnicity_code(value: str) -> str | None:
     """The code of an ethnic group given by code ("8", "08") or by name in any spelling of
     diacritics, case and hyphens ("Khơ-me", "khome", "H'Mông"); None if unknown."""
     value = (value or "").strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # not "²", which isdigit() takes and int() not
         code = f"{int(value):02d}"
         return code if code in ETHNIC_GROUPS else None
     return _BY_NAME.get(_key(value)) if value else None

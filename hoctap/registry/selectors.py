@@ -62,7 +62,7 @@ _FEW_IDS_DIGITS = 6
 def _next_prefix(text: str) -> str | None:
     """The smallest string above every string starting with `text` in any collation, when
     the last character allows it ("nguyen" → "nguyeo", "0109" → "0110"); else None."""
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return None if set(text) == {"9"} else f"{int(text) + 1:0{len(text)}d}"
     last = text[-1]
     if "a" <= last < "z" or "0" <= last < "9":
@@ -206,7 +206,7 @@ def person_list(
     if status:
         persons = persons.filter(status=status)
     if term:
-        if term.isdigit():
+        if term.isascii() and term.isdigit():
             # From 6 digits on (province, century and sex, year) a few thousand persons at most
             # in a province: read them by number; fewer digits match many, met soon in name order.
             long_prefix = len(term) >= _FEW_IDS_DIGITS

@@ -29,6 +29,7 @@ from hoctap.accounts.permissions import has_permission_somewhere
 from hoctap.accounts.roles import Perm
 from hoctap.audit.selectors import audit_list
 from hoctap.core.forms import submit
+from hoctap.core.ids import parse_id
 from hoctap.core.views import domain_errors_as_http, export_response, page_of
 from hoctap.registry import exports, permissions, selectors, services
 from hoctap.registry.forms import (
@@ -427,9 +428,9 @@ def membership_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_manage_somewhere(user):
         raise PermissionDenied
     person = None
-    person_id = request.GET.get("person", "")
-    if person_id.isdigit():
-        person = selectors.person_get_by_id(actor=user, person_id=int(person_id))
+    person_id = parse_id(request.GET.get("person", ""))  # not an id: as if none were given
+    if person_id is not None:
+        person = selectors.person_get_by_id(actor=user, person_id=person_id)
         _require_manage(user, person.village_id)
     initial = {k: request.GET[k] for k in ("organisation",) if k in request.GET}
     form = MembershipForm(request.POST or None, initial=initial, person_known=person is not None)

@@ -72,7 +72,7 @@ def session_number(text: str) -> int | None:
     text = (text or "").strip()
     if text.endswith(".0"):  # a number cell of a spreadsheet
         text = text[:-2]
-    return int(text) if text.isdigit() and len(text) <= 4 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 4 else None
 
 
 @dataclass

@@ -314,7 +314,7 @@ def class_person_search(*, actor: Any, q: str) -> list[Person]:
     term = fold(q)
     match = (
         person_search_q(term, "", actor=actor)
-        if term.isdigit()
+        if term.isascii() and term.isdigit()
         else Q(search_name__startswith=term) | Q(search_name__contains=f" {term}")
     )
     found = Person.objects.filter(addable, match).select_related("village")

@@ -75,7 +75,7 @@ def person_search_q(q: str, person: str = "person", *, actor: Any) -> Q:
     number)."""
     path = f"{person}__" if person else ""
     text = "".join(q.split())
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         readable = person_scope_q(actor, Perm.VIEW_PERSONAL_ID, person)
         starts = Q(**{f"{path}national_id__startswith": text})
         return Q(**{f"{path}national_id": text}) | (starts & readable)

@@ -291,3 +291,10 @@ def test_a_lesson_id_beyond_the_database_in_the_path_is_refused(
         assert response.status_code == 404
     assert not LessonProgress.objects.exists()
     assert AuditEntry.objects.count() == before
+
+
+def test_an_attendance_sheet_session_cell_with_odd_digits_is_no_session_number() -> None:
+    from hoctap.learning.imports.attendance import session_number
+
+    assert session_number("²") is None
+    assert session_number("3.0") == 3
