@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from hoctap.core.forms import DateInput, PageForm
@@ -204,7 +205,8 @@ class ScoresForm(PageForm):
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "size": "6"}),
             )
             if participant.test_score is not None:
-                self.initial[name] = f"{participant.test_score.normalize():f}"
+                # 75,5 in Vietnamese, as the class sheet shows it (the service reads either)
+                self.initial[name] = formats.localize_input(participant.test_score.normalize())
 
     def scores(self) -> dict[int, str | None]:
         return {

@@ -314,7 +314,9 @@ def test_scores_and_completion_through_the_pages(cw: ClassWorld) -> None:
     bad = client.post(page, {f"score-{a.pk}": "150", f"score-{b.pk}": "80"})
     assert bad.status_code == 200
     assert not ClassParticipant.objects.filter(test_score__isnull=False).exists()
-    assert client.post(page, {f"score-{a.pk}": "75", f"score-{b.pk}": "20"}).status_code == 302
+    assert client.post(page, {f"score-{a.pk}": "75,5", f"score-{b.pk}": "20"}).status_code == 302
+    # shown again as typed, the Vietnamese way
+    assert f'name="score-{a.pk}" value="75,5"' in text(client.get(page))
     # the instructor may not complete; the officer may
     assert client.post(url(cw.offline_class, "complete")).status_code == 403
     officer = client_for(cw.world.officer_a)
