@@ -19,6 +19,11 @@ from hoctap.accounts.models import RoleGrant
 from hoctap.accounts.roles import ROLE_PERMISSIONS
 from hoctap.geo.models import OrganisationClosure, UnitClosure
 
+# A filter that keeps every row: what a global scope gives. Not `Q()`, which an OR drops
+# (`Q() | Q(status="published")` is just the second filter, so a global manager would see only
+# published courses); this one compiles to no condition at all, alone or in an OR.
+EVERY_ROW = ~Q(pk__in=[])
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -44,7 +49,7 @@ class Scope:
     def units_q(self, field: str) -> Q:
         """Filter for records hanging on a unit (`field` is the path to the unit id)."""
         if self.is_global:
-            return Q()
+            return EVERY_ROW
         if not self.unit_ids:
             return Q(pk__in=[])
         return Q(**{f"{field}__in": self.unit_subtree_ids()})
@@ -52,7 +57,7 @@ class Scope:
     def organisations_q(self, field: str, unit_field: str) -> Q:
         """Filter for records hanging on an organisation, itself attached to a unit."""
         if self.is_global:
-            return Q()
+            return EVERY_ROW
         q = Q(pk__in=[])
         if self.unit_ids:
             q |= Q(**{f"{unit_field}__in": self.unit_subtree_ids()})

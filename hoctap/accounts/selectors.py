@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from hoctap.accounts.models import ApiToken, RoleGrant, User
-from hoctap.accounts.permissions import Scope, scope_for
+from hoctap.accounts.permissions import EVERY_ROW, Scope, scope_for
 from hoctap.accounts.roles import Perm
 from hoctap.core.errors import NotFound
 from hoctap.geo.models import Organisation
@@ -17,7 +17,7 @@ from hoctap.geo.models import Organisation
 def grant_in_scope_q(scope: Scope, prefix: str = "") -> Q:
     """Grants whose own scope lies inside `scope`."""
     if scope.is_global:
-        return Q()
+        return EVERY_ROW
     q = Q(pk__in=[])
     if scope.unit_ids:
         subtree = scope.unit_subtree_ids()
@@ -31,7 +31,7 @@ def grant_in_scope_q(scope: Scope, prefix: str = "") -> Q:
 def user_visible_q(actor: Any, permission: str = Perm.VIEW_USERS) -> Q:
     scope = scope_for(actor, permission)
     if scope.is_global:
-        return Q()
+        return EVERY_ROW
     inside = RoleGrant.objects.filter(grant_in_scope_q(scope)).values("user_id")
     return Q(id__in=inside)
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from hoctap.accounts.permissions import scope_for
+from hoctap.accounts.permissions import EVERY_ROW, scope_for
 from hoctap.accounts.roles import Perm
 from hoctap.audit.models import AuditEntry
 from hoctap.core.errors import NotFound
@@ -19,7 +19,7 @@ def audit_visible_q(actor: Any) -> Q:
     (e.g. a superuser created) are for superusers only."""
     scope = scope_for(actor, Perm.VIEW_AUDIT)
     if scope.is_global:
-        return Q()
+        return EVERY_ROW
     q = Q(pk__in=[])
     if scope.unit_ids:
         q |= Q(unit_id__in=scope.unit_subtree_ids())

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, Value
 from django.utils.translation import gettext as _
 
-from hoctap.accounts.permissions import scope_for
+from hoctap.accounts.permissions import EVERY_ROW, scope_for
 from hoctap.accounts.roles import Perm
 from hoctap.core.errors import NotFound
 from hoctap.core.text import fold
@@ -25,7 +25,7 @@ def unit_visible_q(actor: Any, permission: str = Perm.VIEW_UNITS) -> Q:
     """Units in a granted unit subtree, plus the units of granted organisations."""
     scope = scope_for(actor, permission)
     if scope.is_global:
-        return Q()
+        return EVERY_ROW
     q = scope.units_q("id")
     if scope.org_ids:
         q |= Q(id__in=Organisation.objects.filter(id__in=scope.org_subtree_ids()).values("unit_id"))

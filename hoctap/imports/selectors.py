@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from hoctap.accounts.permissions import has_permission_somewhere, scope_for
+from hoctap.accounts.permissions import EVERY_ROW, has_permission_somewhere, scope_for
 from hoctap.accounts.roles import Perm
 from hoctap.core.errors import NotFound
 from hoctap.imports.kinds import KINDS, ImportKind
@@ -18,7 +18,7 @@ from hoctap.imports.models import ImportJob
 def import_visible_q(actor: Any) -> Q:
     scope = scope_for(actor, Perm.MANAGE_USERS)  # what system administrators hold
     if scope.is_global:
-        return Q()
+        return EVERY_ROW
     q = Q(actor_id=actor.pk) if getattr(actor, "is_authenticated", False) else Q(pk__in=[])
     if scope.unit_ids:
         q |= scope.units_q("unit_id")

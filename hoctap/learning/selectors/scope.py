@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from hoctap.accounts.permissions import scope_for
+from hoctap.accounts.permissions import EVERY_ROW, scope_for
 from hoctap.accounts.roles import Perm
 from hoctap.learning.models import LearnerAccount
 from hoctap.registry.selectors import current_member_ids
@@ -24,7 +24,7 @@ def person_scope_q(actor: Any, permission: str = Perm.VIEW_LEARNING, person: str
     in the actor's scope."""
     scope = scope_for(actor, permission)
     if scope.is_global:
-        return Q()
+        return EVERY_ROW
     village, person_id = (
         (f"{person}__village_id", f"{person}_id") if person else ("village_id", "id")
     )

@@ -824,3 +824,16 @@ def test_the_frameworks_page_lists_both_frameworks_with_course_counts(
     assert f'<a href="{link}">1</a>' in page  # the published course only, not B's draft
     secretariat = text(english(learning.world.secretariat).get(reverse("learning:frameworks")))
     assert f'<a href="{link}">2</a>' in secretariat  # whose scope holds both
+
+
+def test_a_superuser_sees_every_draft_on_the_course_pages(world: World) -> None:
+    """A global scope keeps every row, also where it is combined with "or published"."""
+    catalogue.course_create(
+        actor=SYSTEM, code="ZETA-DRAFT", title="Bản nháp của Zeta", owner_code=world.org_b.code
+    )
+    client = Client()
+    client.force_login(world.admin)
+    drafts = client.get(reverse("learning:course_admin_list"), {"status": "draft"})
+    assert "ZETA-DRAFT" in drafts.content.decode()
+    detail = client.get(reverse("learning:course_admin_detail", args=["ZETA-DRAFT"]))
+    assert detail.status_code == 200

@@ -25,6 +25,7 @@ from hoctap.imports import services as imports
 from hoctap.imports.models import ImportJob, ImportStatus
 from hoctap.imports.tests.helpers import xlsx_bytes
 from hoctap.learning.models import Channel, Completion
+from hoctap.learning.services import catalogue
 from hoctap.learning.services.completions import completion_record
 from hoctap.learning.tests.conftest import LearningWorld
 
@@ -489,3 +490,17 @@ def test_an_error_in_a_late_batch_undoes_the_batches_already_written(
     assert [(e.row, e.column) for e in result.errors] == [(7, "platform")]
     assert not result.written
     assert snapshot() == before
+
+
+def test_the_system_actor_knows_every_course_even_a_draft(learning: LearningWorld) -> None:
+    """`hoctap import` acts as the system actor, whose scope is global: a draft's code is
+    known to it (a global scope must not shrink to "published only" when combined with OR)."""
+    w = learning.world
+    catalogue.course_create(
+        actor=SYSTEM, code="ZETA-DRAFT", title="Bản nháp của Zeta", owner_code=w.org_b.code
+    )
+    result = run(
+        SYSTEM, csv_file(f"{w.person_b.national_id},ZETA-DRAFT,,national_portal,2025-09-01,,")
+    )
+    assert (result.rejected, result.created) == (False, 1)
+    assert Completion.objects.filter(course_key="ZETA-DRAFT").count() == 1
