@@ -37,6 +37,7 @@ from hoctap.learning.models import (
     Question,
     Quiz,
 )
+from hoctap.learning.selectors.scope import person_scope_q
 
 ORGANISATION_CHOICES_LIMIT = 300
 
@@ -69,9 +70,9 @@ def course_can_edit(*, actor: Any, course: Course) -> bool:
     return scope_for(actor, Perm.MANAGE_COURSES).covers_organisation(owner.id, owner.unit_id)
 
 
-def _count(model: Any, **filters: Any) -> Coalesce:
+def _count(model: Any, *conditions: Q) -> Coalesce:
     rows = (
-        model.objects.filter(course=OuterRef("pk"), **filters)
+        model.objects.filter(*conditions, course=OuterRef("pk"))
         .order_by()
         .values("course")
         .annotate(n=Count("pk"))
@@ -91,13 +92,15 @@ def course_admin_list(
     editable_only: bool = False,
 ) -> QuerySet[Course]:
     """The courses the actor may edit, and the published ones, with the number of learners
-    enrolled and of completions (every platform) counted in the same query."""
+    enrolled and of completions (every platform) counted in the same query, among the persons
+    in the actor's learning scope (as the reports count them)."""
+    in_scope = person_scope_q(actor, Perm.VIEW_LEARNING)
     courses = (
         Course.objects.filter(course_manage_q(actor) if editable_only else course_visible_q(actor))
         .select_related("owner")
         .annotate(
-            enrolment_count=_count(Enrolment),
-            completion_count=_count(Completion),
+            enrolment_count=_count(Enrolment, in_scope),
+            completion_count=_count(Completion, in_scope),
         )
     )
     if status:
@@ -265,11 +268,13 @@ def framework_overview(*, actor: Any) -> list[FrameworkWithCounts]:
     return list(frameworks.values())
 
 
-def course_counts(*, course: Course) -> dict[str, int]:
-    """How many learners are enrolled and how many completions (every platform) it has."""
+def course_counts(*, actor: Any, course: Course) -> dict[str, int]:
+    """How many learners in the actor's learning scope are enrolled, and how many completions
+    (every platform) they have."""
+    in_scope = person_scope_q(actor, Perm.VIEW_LEARNING)
     return {
-        "enrolments": Enrolment.objects.filter(course=course).count(),
-        "completions": Completion.objects.filter(course=course).count(),
+        "enrolments": Enrolment.objects.filter(in_scope, course=course).count(),
+        "completions": Completion.objects.filter(in_scope, course=course).count(),
     }
 
 

@@ -24,6 +24,7 @@ from hoctap.learning.models import (
     Choice,
     Course,
     CourseModule,
+    Enrolment,
     Lesson,
     LessonAttachment,
     LessonProgress,
@@ -837,3 +838,25 @@ def test_a_superuser_sees_every_draft_on_the_course_pages(world: World) -> None:
     assert "ZETA-DRAFT" in drafts.content.decode()
     detail = client.get(reverse("learning:course_admin_detail", args=["ZETA-DRAFT"]))
     assert detail.status_code == 200
+
+
+def test_a_courses_counts_are_of_the_learners_in_the_readers_scope(learning: LearningWorld) -> None:
+    """The course pages count enrolments and completions as the reports do: among the persons
+    the reader may see, not across the province."""
+    from hoctap.learning.selectors.authoring import course_admin_list, course_counts
+
+    from hoctap.learning.services.progress import enrolment_self
+
+    w, course = learning.world, learning.course
+    enrolment_self(actor=learning.learner, course=course)  # person A, of commune A
+    assert Enrolment.objects.filter(course=course).count() == 1
+
+    def listed(user: User) -> int:
+        return course_admin_list(actor=user).get(pk=course.pk).enrolment_count  # type: ignore[attr-defined]
+
+    assert listed(w.officer_a) == course_counts(actor=w.officer_a, course=course)["enrolments"] == 1
+    assert listed(w.officer_b) == course_counts(actor=w.officer_b, course=course)["enrolments"] == 0
+    assert listed(w.admin) == 1
+    detail = reverse("learning:course_admin_detail", args=[course.code])
+    assert "0 enrolled, 0 completions" in text(english(w.officer_b).get(detail))
+    assert "1 enrolled" in text(english(w.officer_a).get(detail))

@@ -177,7 +177,7 @@ def _course_page(
     user = request.user
     can_edit = selectors.course_can_edit(actor=user, course=course)
     modules = selectors.course_outline(course=course)
-    counts = selectors.course_counts(course=course)
+    counts = selectors.course_counts(actor=user, course=course)
     context = {
         "course": course,
         "modules": modules,
