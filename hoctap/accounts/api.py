@@ -5,14 +5,14 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import HttpBearer
 from pydantic import Field
 
 from hoctap.accounts import selectors, services
 from hoctap.accounts.models import RoleGrant, User
 from hoctap.accounts.roles import Role
-from hoctap.core.api import ERRORS, AuthedRequest
+from hoctap.core.api import ERRORS, AuthedRequest, Pages
 
 router = Router(tags=["users"])
 
@@ -109,7 +109,7 @@ def me(request: AuthedRequest) -> MeOut:
 
 
 @router.get("/users", response={200: list[UserOut], **ERRORS})
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def user_list(request: AuthedRequest, filters: Query[UserFilter]) -> Any:
     return selectors.user_list(actor=request.auth, q=filters.q, role=filters.role)
 

@@ -4,11 +4,11 @@ import datetime
 from typing import Any
 
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from hoctap.audit import selectors
 from hoctap.audit.models import AuditEntry
-from hoctap.core.api import ERRORS, AuthedRequest
+from hoctap.core.api import ERRORS, AuthedRequest, Pages
 
 router = Router(tags=["audit"])
 
@@ -46,7 +46,7 @@ class AuditFilter(Schema):
 
 
 @router.get("/audit", response={200: list[AuditOut], **ERRORS})
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def audit_list(request: AuthedRequest, filters: Query[AuditFilter]) -> Any:
     return selectors.audit_list(
         actor=request.auth,

@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import PageNumberPagination
 from ninja.renderers import JSONRenderer
+from pydantic import Field
 
 from hoctap.core.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
 from hoctap.core.formatting import show_number
@@ -35,6 +37,18 @@ class ErrorOut(Schema):
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+# The last page number a list answers: 100 million rows at 100 a page, beyond any list here.
+# Unbounded, a page number like 10**17 made an offset the database could not hold (a 500).
+MAX_PAGE = 1_000_000
+
+
+class Pages(PageNumberPagination):
+    """`?page=N` (1 to MAX_PAGE) of 100 items; `?page_size=N` asks for fewer."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=MAX_PAGE)
 
 
 def _field_of(loc: list[Any]) -> str:

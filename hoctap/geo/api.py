@@ -4,10 +4,10 @@ import datetime
 from typing import Any
 
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
-from hoctap.core.api import ERRORS, AuthedRequest
+from hoctap.core.api import ERRORS, AuthedRequest, Pages
 from hoctap.geo import selectors, services
 from hoctap.geo.models import AdminUnit, Organisation, OrganisationKind, UnitKind
 
@@ -80,7 +80,7 @@ class UnitCloseIn(Schema):
 
 
 @router.get("/units", response={200: list[UnitOut], **ERRORS})
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def unit_list(request: AuthedRequest, filters: Query[UnitFilter]) -> Any:
     return selectors.unit_list(
         actor=request.auth,
@@ -176,7 +176,7 @@ class OrganisationPatch(Schema):
 
 
 @org_router.get("/organisations", response={200: list[OrganisationOut], **ERRORS})
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def organisation_list(request: AuthedRequest, filters: Query[OrganisationFilter]) -> Any:
     return selectors.organisation_list(
         actor=request.auth,

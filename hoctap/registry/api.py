@@ -6,10 +6,10 @@ import datetime
 from typing import Any
 
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
-from hoctap.core.api import ERRORS, AuthedRequest
+from hoctap.core.api import ERRORS, AuthedRequest, Pages
 from hoctap.registry import selectors, services
 from hoctap.registry.ethnicity import ethnicity_name
 from hoctap.registry.models import (
@@ -132,7 +132,7 @@ class StatusIn(Schema):
 
 
 @router.get("/persons", response={200: list[PersonOut], **ERRORS})
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def person_list(request: AuthedRequest, filters: Query[PersonFilter]) -> Any:
     return selectors.person_list(
         actor=request.auth, within_unit_code=filters.within, status=filters.status, q=filters.q
@@ -260,7 +260,7 @@ class HouseholdPatch(Schema):
 
 
 @router.get("/households", response={200: list[HouseholdOut], **ERRORS})
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def household_list(request: AuthedRequest, filters: Query[HouseholdFilter]) -> Any:
     return selectors.household_list(
         actor=request.auth, within_unit_code=filters.within, q=filters.q
@@ -334,7 +334,7 @@ class ClanPatch(Schema):
 
 
 @router.get("/clans", response={200: list[ClanOut], **ERRORS})
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def clan_list(request: AuthedRequest, filters: Query[ClanFilter]) -> Any:
     return selectors.clan_list(actor=request.auth, within_unit_code=filters.within, q=filters.q)
 
@@ -410,7 +410,7 @@ class MembershipEndIn(Schema):
 
 
 @router.get("/memberships", response={200: list[MembershipOut], **ERRORS})
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def membership_list(request: AuthedRequest, filters: Query[MembershipFilter]) -> Any:
     return selectors.membership_list(
         actor=request.auth,

@@ -94,3 +94,13 @@ def test_a_session_without_the_csrf_token_is_told_to_reload(world):
         "Thiếu hoặc sai mã bảo mật (CSRF): hãy tải lại trang rồi thử lại."
     )
     assert not AdminUnit.objects.filter(name="Tổ 9").exists()
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/units", "/api/v1/persons", "/api/v1/users", "/api/v1/audit"]
+)
+def test_a_page_number_beyond_any_list_is_a_400(world, token, url):
+    response = Client().get(url, {"page": 10**17}, headers=token)
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"page": "Tối đa là 1.000.000."}
+    assert Client().get(url, {"page": 1_000_000}, headers=token).json()["items"] == []

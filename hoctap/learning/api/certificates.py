@@ -13,10 +13,10 @@ from typing import Any
 
 from django.utils import timezone
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
-from hoctap.core.api import ERRORS, AuthedRequest
+from hoctap.core.api import ERRORS, AuthedRequest, Pages
 from hoctap.learning.models import Certificate, CertificateStatus
 from hoctap.learning.names import mask_name
 from hoctap.learning.selectors import certificates as selectors
@@ -100,7 +100,7 @@ class VerificationOut(Schema):
 
 
 @router.get("/certificates", response={200: list[CertificateOut], **ERRORS})
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def certificate_list(request: AuthedRequest, filters: Query[CertificateFilter]) -> Any:
     return selectors.certificate_list(
         actor=request.auth,

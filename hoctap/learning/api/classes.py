@@ -9,10 +9,10 @@ import decimal
 from typing import Any
 
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
-from hoctap.core.api import ERRORS, AuthedRequest
+from hoctap.core.api import ERRORS, AuthedRequest, Pages
 from hoctap.core.ids import Id
 from hoctap.learning.models import ClassStatus, OfflineClass
 from hoctap.learning.selectors import classes as selectors
@@ -178,7 +178,7 @@ class CompleteOut(Schema):
 
 
 @router.get("/classes", response={200: list[ClassListOut], **ERRORS})
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def class_list(request: AuthedRequest, filters: Query[ClassFilter]) -> Any:
     return selectors.class_list(
         actor=request.auth,

@@ -6,10 +6,10 @@ import decimal
 from typing import Annotated, Any
 
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import BaseModel, Field, WithJsonSchema
 
-from hoctap.core.api import ERRORS, AuthedRequest
+from hoctap.core.api import ERRORS, AuthedRequest, Pages
 from hoctap.learning.models import Channel, Completion, Platform
 from hoctap.learning.selectors.completions import completion_list
 from hoctap.learning.services.external import (
@@ -129,7 +129,7 @@ class CompletionFilter(Schema):
 
 
 @router.get("/completions", response={200: list[CompletionOut], **ERRORS})
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def completion_list_api(request: AuthedRequest, filters: Query[CompletionFilter]) -> Any:
     return completion_list(
         actor=request.auth,

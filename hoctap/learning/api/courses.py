@@ -10,10 +10,10 @@ import decimal
 from collections.abc import Iterable
 
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
-from hoctap.core.api import ERRORS, AuthedRequest
+from hoctap.core.api import ERRORS, AuthedRequest, Pages
 from hoctap.learning.models import Competency, Course, CourseModule, Lesson, TargetGroup
 from hoctap.learning.selectors import catalogue
 
@@ -104,7 +104,7 @@ class CourseFilter(Schema):
 
 
 @router.get("/courses", response={200: list[CourseOut], **ERRORS})
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def course_list(request: AuthedRequest, filters: Query[CourseFilter]) -> list[Course]:
     return catalogue.course_catalogue(
         actor=request.auth,

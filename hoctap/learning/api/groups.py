@@ -7,10 +7,10 @@ import datetime
 from typing import Any
 
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
-from hoctap.core.api import ERRORS, AuthedRequest
+from hoctap.core.api import ERRORS, AuthedRequest, Pages
 from hoctap.core.ids import Id
 from hoctap.learning.models import (
     ActivityKind,
@@ -223,7 +223,7 @@ class ActivitiesOut(Schema):
 
 
 @router.get("/groups", response={200: list[GroupOut], **ERRORS})
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def group_list(request: AuthedRequest, filters: Query[GroupFilter]) -> Any:
     return selectors.group_list(actor=request.auth, within_unit_code=filters.within, q=filters.q)
 

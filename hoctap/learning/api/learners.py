@@ -11,10 +11,10 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
-from hoctap.core.api import ERRORS, AuthedRequest
+from hoctap.core.api import ERRORS, AuthedRequest, Pages
 from hoctap.core.errors import InvalidInput, NotFound
 from hoctap.learning.models import AccountBatch, AccountOrigin, Enrolment, EnrolmentStatus
 from hoctap.learning.models import LearnerAccount as Account
@@ -80,7 +80,7 @@ class PasswordOut(Schema):
 
 
 @router.get("/accounts", response={200: list[AccountOut], **ERRORS})
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def account_list(request: AuthedRequest, filters: Query[AccountFilter]) -> Any:
     return selectors.learner_account_list(
         actor=request.auth,
@@ -229,7 +229,7 @@ class EnrolmentFilter(Schema):
 
 
 @router.get("/enrolments", response={200: list[EnrolmentOut], **ERRORS})
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def enrolment_list(request: AuthedRequest, filters: Query[EnrolmentFilter]) -> Any:
     """The enrolments of the persons in your `learning.view_record` scope; a learner gets
     their own."""

@@ -844,7 +844,6 @@ def test_a_courses_counts_are_of_the_learners_in_the_readers_scope(learning: Lea
     """The course pages count enrolments and completions as the reports do: among the persons
     the reader may see, not across the province."""
     from hoctap.learning.selectors.authoring import course_admin_list, course_counts
-
     from hoctap.learning.services.progress import enrolment_self
 
     w, course = learning.world, learning.course
