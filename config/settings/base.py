@@ -154,8 +154,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
-# Only trust X-Forwarded-For when a proxy we run sets it.
-HOCTAP_TRUST_X_FORWARDED_FOR = os.environ.get("HOCTAP_TRUST_X_FORWARDED_FOR", "") == "1"
+# How many reverse proxies of ours stand in front of the app (0: none; X-Forwarded-For is then
+# ignored). The client's address is the N-th from the right of X-Forwarded-For.
+HOCTAP_TRUST_X_FORWARDED_FOR = int(os.environ.get("HOCTAP_TRUST_X_FORWARDED_FOR", "") or 0)
 # Failed attempts to prove who one is, per hour, before further attempts are refused until the
 # next hour: per user name or ID number tried, and per client address (a commune office helping
 # residents sign up shares one address). hoctap/accounts/throttle.py, ADR 0015.

@@ -14,10 +14,17 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    if settings.HOCTAP_TRUST_X_FORWARDED_FOR:
+    """The address the request came from. Behind N reverse proxies of ours
+    (`HOCTAP_TRUST_X_FORWARDED_FOR=N`), the N-th address from the right of X-Forwarded-For:
+    each proxy appends the address that connected to it, so the right-most entries are the
+    ones our proxies wrote; whatever stands left of them the client sent, and may have forged
+    (it would give every failed sign-in a new address, ADR 0015)."""
+    proxies = settings.HOCTAP_TRUST_X_FORWARDED_FOR
+    if proxies:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[max(len(hops) - proxies, 0)]
     return request.META.get("REMOTE_ADDR") or None
 
 
