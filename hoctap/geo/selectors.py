@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from hoctap.accounts.permissions import EVERY_ROW, scope_for
@@ -65,12 +66,25 @@ def unit_list(
     return units.order_by("level", "code")
 
 
+def _visible_child_count(actor: Any) -> Coalesce:
+    """How many of a unit's children the actor sees (not how many it has: an officer of one
+    village must not learn how many villages their commune holds beyond it)."""
+    rows = (
+        AdminUnit.objects.filter(unit_visible_q(actor), parent=OuterRef("pk"))
+        .order_by()
+        .values("parent")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
 def unit_roots(*, actor: Any) -> QuerySet[AdminUnit]:
     """The top of what the actor sees: the highest visible units (for the tree page)."""
     visible = AdminUnit.objects.filter(unit_visible_q(actor))
     return (
         visible.exclude(parent_id__in=visible.values("id"))
-        .annotate(child_count=Count("children"))
+        .annotate(child_count=_visible_child_count(actor))
         .order_by("level", "code")
     )
 
@@ -94,7 +108,7 @@ def unit_children(*, actor: Any, unit: AdminUnit) -> QuerySet[AdminUnit]:
         .order_by("code")
     )
     if unit.level == UnitLevel.PROVINCE:
-        return children.annotate(child_count=Count("children"))
+        return children.annotate(child_count=_visible_child_count(actor))
     return children.annotate(child_count=Value(0))
 
 

@@ -214,3 +214,16 @@ def test_organisation_children_are_scoped(world):
         )
         == []
     )
+
+
+def test_a_units_child_count_is_of_the_children_the_reader_sees(world):
+    """An organisation's officer sees the commune the organisation belongs to, not its villages:
+    the tree must not tell them how many villages it has."""
+    services.village_create(actor=SYSTEM, parent_code="04465", name="Bản Mới", valid_from=START)
+    roots = selectors.unit_roots(actor=world.org_officer_b)
+    seen = {unit.code: vars(unit)["child_count"] for unit in roots}
+    visible_children = selectors.unit_children(actor=world.org_officer_b, unit=world.commune_b)
+    assert seen == {"04465": visible_children.count()}
+    assert world.commune_b.children.count() > visible_children.count()
+    # the secretariat sees both communes
+    assert vars(selectors.unit_roots(actor=world.secretariat)[0])["child_count"] == 2
