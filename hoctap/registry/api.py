@@ -24,6 +24,7 @@ from hoctap.registry.models import (
     RelationToHead,
     Sex,
 )
+from hoctap.registry.rules import EARLIEST_POVERTY_YEAR, LARGEST_YEAR
 
 router = Router(tags=["registers"])
 
@@ -91,7 +92,11 @@ class PersonDetailOut(PersonOut):
 class PersonFilter(Schema):
     within: str | None = Field(None, description="Persons anywhere beneath this unit")
     status: PersonStatus | None = None
-    q: str | None = Field(None, description="Name, or ID number (whole if you see them masked)")
+    q: str | None = Field(
+        None,
+        max_length=100,
+        description="Name, or ID number (whole if you see them masked)",
+    )
 
 
 class PersonIn(Schema):
@@ -240,7 +245,7 @@ class HouseholdDetailOut(HouseholdOut):
 
 class HouseholdFilter(Schema):
     within: str | None = None
-    q: str | None = Field(None, description="Code prefix")
+    q: str | None = Field(None, max_length=100, description="Code prefix")
 
 
 class HouseholdIn(Schema):
@@ -248,14 +253,14 @@ class HouseholdIn(Schema):
     village: str
     address: str = ""
     poverty_status: PovertyStatus = PovertyStatus.NONE
-    poverty_year: int | None = None
+    poverty_year: int | None = Field(None, ge=EARLIEST_POVERTY_YEAR, le=LARGEST_YEAR)
     clan: str = ""
 
 
 class HouseholdPatch(Schema):
     address: str | None = None
     poverty_status: PovertyStatus | None = None
-    poverty_year: int | None = None
+    poverty_year: int | None = Field(None, ge=EARLIEST_POVERTY_YEAR, le=LARGEST_YEAR)
     clan: str | None = Field(None, description='"" takes the household out of its clan')
 
 
@@ -304,7 +309,12 @@ class ClanOut(Schema):
     code: str
     name: str
     commune_code: str
-    representative: str | None = Field(None, description="Masked ID number")
+    representative: str | None = Field(
+        None, description="Masked ID number; null when none, or outside your scope"
+    )
+    representative_outside_scope: bool = Field(
+        False, description="The clan has a representative you may not see (who moved away)"
+    )
 
     @staticmethod
     def resolve_commune_code(obj: Clan) -> str:
@@ -312,13 +322,17 @@ class ClanOut(Schema):
 
     @staticmethod
     def resolve_representative(obj: Clan) -> str | None:
-        rep = obj.representative
+        rep = selectors.clan_representative(clan=obj)
         return rep.masked_national_id if rep else None
+
+    @staticmethod
+    def resolve_representative_outside_scope(obj: Clan) -> bool:
+        return obj.representative_id is not None and selectors.clan_representative(clan=obj) is None
 
 
 class ClanFilter(Schema):
     within: str | None = None
-    q: str | None = None
+    q: str | None = Field(None, max_length=100)
 
 
 class ClanIn(Schema):
@@ -348,7 +362,7 @@ def clan_create(request: AuthedRequest, payload: ClanIn) -> Any:
         commune_code=payload.commune,
         representative_national_id=payload.representative,
     )
-    return Status(201, clan)
+    return Status(201, selectors.clan_get(actor=request.auth, code=clan.code))
 
 
 @router.get("/clans/{code}", response={200: ClanOut, **ERRORS})
@@ -360,12 +374,13 @@ def clan_detail(request: AuthedRequest, code: str) -> Any:
 def clan_update(request: AuthedRequest, code: str, payload: ClanPatch) -> Any:
     clan = selectors.clan_get(actor=request.auth, code=code)
     fields = payload.dict(exclude_unset=True)
-    return services.clan_update(
+    services.clan_update(
         actor=request.auth,
         clan=clan,
         name=fields.get("name"),
         representative_national_id=fields.get("representative"),
     )
+    return selectors.clan_get(actor=request.auth, code=code)  # as the actor's reads show it
 
 
 class MembershipOut(Schema):

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hoctap.core.forms import DateInput, PageForm
+from hoctap.registry import rules
 from hoctap.registry.ethnicity import CHOICES as ETHNICITY_CHOICES
 from hoctap.registry.models import (
     EidLevel,
@@ -217,6 +218,8 @@ class HouseholdEditForm(PageForm):
     poverty_year = forms.IntegerField(
         label=_("Poverty status year"),
         required=False,
+        min_value=rules.EARLIEST_POVERTY_YEAR,
+        max_value=rules.LARGEST_YEAR,  # the service then wants at most next year
         help_text=_("Required for a poor or near-poor household."),
     )
     clan = forms.CharField(

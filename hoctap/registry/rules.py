@@ -27,6 +27,10 @@ T = TypeVar("T")
 RECORD_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 PHONE = re.compile(r"^\+?[0-9]{8,15}$")
 EARLIEST_BIRTH = datetime.date(1900, 1, 1)
+# A poverty status year: from 2000 to next year (`clean_poverty`). Forms and API schemas bound
+# the number to four digits first, so that no size of number reaches the database.
+EARLIEST_POVERTY_YEAR = 2000
+LARGEST_YEAR = 9999
 # the choices as sets, once: `TextChoices.values` builds a new list at every call
 SEXES = frozenset(SexChoice.values)
 RELATIONS = frozenset(RelationToHead.values)
@@ -177,15 +181,18 @@ def clean_status(value: str) -> str:
 
 
 def clean_poverty(status: str, year: int | None) -> tuple[str, int | None]:
+    """The status and its year. A poor or near-poor household needs the year; a household not
+    poor may keep one (the year it was last assessed), held to the same range: pages show it
+    beside any status, and the database takes no negative or overlarge year."""
     if status not in POVERTY_STATUSES:
         raise InvalidInput(
             {"poverty_status": _("The poverty status must be none, near_poor or poor.")}
         )
-    if status == PovertyStatus.NONE:
-        return status, year
     if year is None:
-        raise InvalidInput({"poverty_year": _("Give the year of the poverty status.")})
-    if not 2000 <= year <= timezone.localdate().year + 1:
+        if status != PovertyStatus.NONE:
+            raise InvalidInput({"poverty_year": _("Give the year of the poverty status.")})
+        return status, None
+    if not EARLIEST_POVERTY_YEAR <= year <= timezone.localdate().year + 1:
         raise InvalidInput(
             {"poverty_year": _("The year %(year)s is not plausible.") % {"year": year}}
         )

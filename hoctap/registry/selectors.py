@@ -63,7 +63,12 @@ def _next_prefix(text: str) -> str | None:
     """The smallest string above every string starting with `text` in any collation, when
     the last character allows it ("nguyen" → "nguyeo", "0109" → "0110"); else None."""
     if text.isascii() and text.isdigit():
-        return None if set(text) == {"9"} else f"{int(text) + 1:0{len(text)}d}"
+        # one added to the number the digits spell, on the digits themselves: `int()` refuses
+        # strings of more than 4,300 digits (and the list's search is not bounded below that)
+        kept = text.rstrip("9")
+        if not kept:
+            return None
+        return kept[:-1] + chr(ord(kept[-1]) + 1) + "0" * (len(text) - len(kept))
     last = text[-1]
     if "a" <= last < "z" or "0" <= last < "9":
         return text[:-1] + chr(ord(last) + 1)
@@ -285,11 +290,39 @@ def household_head(*, household: Household) -> Person | None:
     return Person.objects.filter(household=household, relation_to_head="head").first()
 
 
+def _with_representative_visibility(actor: Any, clans: QuerySet[Clan]) -> QuerySet[Clan]:
+    """`clans` annotated with `representative_visible`: whether the actor may see the clan's
+    representative. A representative who moved out of the clan's commune may live outside the
+    actor's scope, where the person does not exist for them (their page is a 404): the clan
+    then shows no one, whatever is stored."""
+    scope = scope_for(actor, Perm.VIEW_REGISTRY)
+    if scope.is_global or not scope.unit_ids:
+        return clans.annotate(representative_visible=Value(scope.is_global))
+    return clans.annotate(
+        representative_visible=Case(
+            When(scope.units_q("representative__village_id"), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def clan_representative(*, clan: Clan) -> Person | None:
+    """The representative of a clan read through `clan_list` or `clan_get`, if the reader may
+    see that person; else (or with none) None."""
+    if not getattr(clan, "representative_visible", False):
+        return None
+    return clan.representative
+
+
 def clan_list(
     *, actor: Any, within_unit_code: str | None = None, q: str | None = None
 ) -> QuerySet[Clan]:
-    clans = Clan.objects.filter(registry_visible_q(actor, "commune_id")).select_related(
-        "commune", "representative"
+    clans = _with_representative_visibility(
+        actor,
+        Clan.objects.filter(registry_visible_q(actor, "commune_id")).select_related(
+            "commune", "representative"
+        ),
     )
     if within_unit_code:
         clans = clans.filter(_within("commune_id", within_unit_code))
@@ -300,7 +333,9 @@ def clan_list(
 
 def clan_get(*, actor: Any, code: str) -> Clan:
     clan = (
-        Clan.objects.filter(registry_visible_q(actor, "commune_id"), code=code)
+        _with_representative_visibility(
+            actor, Clan.objects.filter(registry_visible_q(actor, "commune_id"), code=code)
+        )
         .select_related("commune", "representative")
         .first()
     )

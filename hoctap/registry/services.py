@@ -2,8 +2,15 @@
 `InvalidInput` naming all that is wrong, nothing written), checks `registry.manage_record` over
 the record's village or commune, and records an audit entry.
 
-Personal ID numbers never enter the audit log in full: the log is read by roles that may not see
-them, so changes carry the masked form.
+Whether an ID number or a record code is already taken is a look-up across the whole province,
+so it is answered only to an actor who may manage the record's village or commune: the service
+first refuses an actor without the manage right anywhere (403), then resolves the village or
+commune and checks the right over it, and only then looks for a duplicate. Otherwise anyone
+could learn whether a number is registered anywhere, outside their scope too. The answer never
+says where the duplicate is.
+
+Personal ID numbers (and old ID card numbers) never enter the audit log in full: the log is read
+by roles that may not see them, so changes carry the masked form.
 """
 
 from __future__ import annotations
@@ -45,6 +52,14 @@ from hoctap.registry.selectors import can_view_national_id, registry_visible_q
 def _require_manage(actor: Any, unit_id: int) -> None:
     if not scope_for(actor, Perm.MANAGE_REGISTRY).covers_unit(unit_id):
         raise PermissionDenied(_("You may not change the registers here."))
+
+
+def _require_manage_somewhere(actor: Any) -> None:
+    """Refuse at once an actor who may change the registers nowhere: nothing of the input is
+    looked up for them (whether a number or a code is taken, in particular)."""
+    scope = scope_for(actor, Perm.MANAGE_REGISTRY)
+    if not (scope.is_global or scope.unit_ids):  # registry rights are held over units only
+        raise PermissionDenied(_("You may not change the registers."))
 
 
 def _open_unit(actor: Any, code: str, field: str, level: int, wrong_level: str) -> AdminUnit:
@@ -122,11 +137,20 @@ def _organisation(actor: Any, code: str, field: str = "organisation") -> Organis
 # ---------------------------------------------------------------------------------------------
 
 
+# the fields of a person the audit log keeps masked: personal ID and old ID card numbers
+MASKED_IN_AUDIT = ("national_id", "legacy_id_card")
+
+
 def _person_audit_view(values: dict[str, Any]) -> dict[str, Any]:
-    """What the audit log keeps of a person's fields: the ID number masked."""
+    """What the audit log keeps of a person's fields (a value, or an `[old, new]` pair): the ID
+    numbers masked."""
     shown = dict(values)
-    if shown.get("national_id"):
-        shown["national_id"] = mask_national_id(shown["national_id"])
+    for field in MASKED_IN_AUDIT:
+        value = shown.get(field)
+        if isinstance(value, list):
+            shown[field] = [mask_national_id(v) if v else v for v in value]
+        elif value:
+            shown[field] = mask_national_id(value)
     return shown
 
 
@@ -164,13 +188,20 @@ def _clean_person(
     eid_level: str,
     eid_linked_on: datetime.date | None,
 ) -> dict[str, Any]:
-    """Every rule of a person's record; the model fields to store, or every error at once."""
+    """Every rule of a person's record; the model fields to store, or every error at once.
+
+    The village comes first: an actor who may not manage it is refused (403) before the ID
+    number is looked up, and with no valid village the number is not looked up at all."""
     check = rules.ErrorCollector()
+    village = check.run(_village, actor, village_code)
+    if village is not None:
+        _require_manage(actor, village.id)
     name = check.run(rules.clean_name, full_name, "full_name")
     birth = check.run(rules.clean_birth_date, birth_date)
     sex_value = check.run(rules.clean_sex, sex)
     number = check.run(rules.clean_national_id, national_id, birth_date=birth, sex=sex_value)
-    if number is not None:
+    if number is not None and village is not None:
+        # anywhere in the province, and not said where: the actor may manage this village only
         taken = Person.objects.filter(national_id=number)
         if person is not None:
             taken = taken.exclude(pk=person.pk)
@@ -180,7 +211,6 @@ def _clean_person(
     ethnicity_code = check.run(rules.clean_ethnicity, ethnicity)
     phone_value = check.run(rules.clean_phone, phone)
     eid = check.run(rules.clean_eid, eid_level, eid_linked_on, birth_date=birth)
-    village = check.run(_village, actor, village_code)
     household = None
     if (household_code or "").strip():
         household = check.run(_household, actor, household_code)
@@ -235,6 +265,7 @@ def person_create(
     status_since: datetime.date | None = None,
 ) -> Person:
     """Register a person living in a village (status "living here" from `status_since`)."""
+    _require_manage_somewhere(actor)
     fields = _clean_person(
         actor,
         person=None,
@@ -254,7 +285,6 @@ def person_create(
     since = status_since or timezone.localdate()
     if since > timezone.localdate() or since < fields["birth_date"]:
         raise InvalidInput({"status_since": _("The date must lie between birth and today.")})
-    _require_manage(actor, fields["village"].id)
     # no history row yet: the status and its date are on the person until it first changes
     person = Person.objects.create(**fields, status=PersonStatus.LIVING_HERE, status_since=since)
     audit_record(
@@ -313,22 +343,18 @@ def person_update(
         legacy_id_card=person.legacy_id_card if legacy_id_card is None else legacy_id_card,
         eid_level=person.eid_level if eid_level is None else eid_level,
         eid_linked_on=linked,
-    )
-    if fields["village"].id != person.village_id:
-        _require_manage(actor, fields["village"].id)
+    )  # the manage right over a new village is checked there, before the ID number
     for name, value in fields.items():
         setattr(person, name, value)
     changes = diff(before, _person_state(person))
     if not changes:
         return person
     person.save()
-    if "national_id" in changes:
-        changes["national_id"] = [mask_national_id(v) for v in changes["national_id"]]
     audit_record(
         actor=actor,
         action="person.update",
         target=person,
-        changes=changes,
+        changes=_person_audit_view(changes),
         unit_id=person.village_id,
     )
     return person
@@ -434,10 +460,13 @@ def household_create(
     poverty_year: int | None = None,
     clan_code: str = "",
 ) -> Household:
+    _require_manage_somewhere(actor)
     check = rules.ErrorCollector()
     code_value = check.run(rules.clean_code, code, "code")
     village = check.run(_village, actor, village_code)
-    if code_value is not None:
+    if village is not None:
+        _require_manage(actor, village.id)  # before the code is looked up, province-wide
+    if code_value is not None and village is not None:
         existing = Household.objects.filter(code=code_value).first()
         if existing is not None and village is not None and existing.village_id != village.id:
             check.add(
@@ -457,7 +486,6 @@ def household_create(
     assert village is not None
     assert poverty is not None
     assert code_value is not None
-    _require_manage(actor, village.id)
     household = Household.objects.create(
         code=code_value,
         village=village,
@@ -546,12 +574,19 @@ def clan_create(
     commune_code: str,
     representative_national_id: str = "",
 ) -> Clan:
+    _require_manage_somewhere(actor)
     check = rules.ErrorCollector()
+    commune = check.run(_commune, actor, commune_code)
+    if commune is not None:
+        _require_manage(actor, commune.id)  # before the code is looked up, province-wide
     code_value = check.run(rules.clean_code, code, "code")
-    if code_value is not None and Clan.objects.filter(code=code_value).exists():
+    if (
+        code_value is not None
+        and commune is not None
+        and Clan.objects.filter(code=code_value).exists()
+    ):
         check.add("code", _("The code “%(code)s” is already used.") % {"code": code_value})
     name_value = check.run(rules.clean_name, name, "name")
-    commune = check.run(_commune, actor, commune_code)
     representative = None
     if (representative_national_id or "").strip():
         representative = _representative(check, actor, representative_national_id, commune)
@@ -559,7 +594,6 @@ def clan_create(
     assert commune is not None
     assert code_value is not None
     assert name_value is not None
-    _require_manage(actor, commune.id)
     clan = Clan.objects.create(
         code=code_value,
         name=name_value,
@@ -634,6 +668,7 @@ def membership_create(
     start_date: datetime.date | None,
     end_date: datetime.date | None = None,
 ) -> OrganisationMembership:
+    _require_manage_somewhere(actor)
     check = rules.ErrorCollector()
     person = check.run(_person, actor, national_id)
     org = check.run(_organisation, actor, organisation_code)
