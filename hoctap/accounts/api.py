@@ -4,6 +4,7 @@ import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import HttpBearer
@@ -13,8 +14,12 @@ from hoctap.accounts import selectors, services
 from hoctap.accounts.models import RoleGrant, User
 from hoctap.accounts.roles import Role
 from hoctap.core.api import ERRORS, AuthedRequest, Pages
+from hoctap.core.errors import PermissionDenied
 
 router = Router(tags=["users"])
+
+# Set on a request that a bearer token authenticated (the API tries the token first).
+BEARER_MARK = "hoctap_bearer_auth"
 
 
 class BearerToken(HttpBearer):
@@ -22,7 +27,12 @@ class BearerToken(HttpBearer):
         user = services.token_authenticate(token)
         if user is not None:
             request.user = user
+            setattr(request, BEARER_MARK, True)
         return user
+
+
+def by_token(request: HttpRequest) -> bool:
+    return bool(getattr(request, BEARER_MARK, False))
 
 
 class GrantOut(Schema):
@@ -62,10 +72,12 @@ class UserFilter(Schema):
     role: Role | None = None
 
 
+# The bounds of the stored fields; the service checks them too (and the e-mail's form, and the
+# phone number's), with a message per field, for pages and commands as well.
 class UserIn(Schema):
-    username: str
-    full_name: str = ""
-    email: str = ""
+    username: str = Field(..., max_length=150)
+    full_name: str = Field("", max_length=services.FULL_NAME_MAX)
+    email: str = Field("", max_length=services.EMAIL_MAX)
     password: str | None = None
     role: Role
     unit: str | None = Field(None, description="Code of the unit the first role is granted on")
@@ -73,11 +85,14 @@ class UserIn(Schema):
 
 
 class UserPatch(Schema):
-    full_name: str | None = None
-    email: str | None = None
-    phone: str | None = None
+    full_name: str | None = Field(None, max_length=services.FULL_NAME_MAX)
+    email: str | None = Field(None, max_length=services.EMAIL_MAX)
+    phone: str | None = Field(None, max_length=20)
     is_active: bool | None = None
     password: str | None = None
+    current_password: str | None = Field(
+        None, description="Needed to change your own password (with a session, not a token)"
+    )
 
 
 class GrantIn(Schema):
@@ -137,7 +152,15 @@ def user_create(request: AuthedRequest, payload: UserIn) -> Any:
 @router.patch("/users/{username}", response={200: UserDetailOut, **ERRORS})
 def user_update(request: AuthedRequest, username: str, payload: UserPatch) -> Any:
     user = selectors.user_get(actor=request.auth, username=username)
-    return services.user_update(actor=request.auth, user=user, **payload.dict(exclude_unset=True))
+    changes = payload.dict(exclude_unset=True)
+    if changes.get("password") and user.pk == request.auth.pk and by_token(request):
+        # A token is for scripts, and whoever holds one must not be able to keep the account
+        # by changing its password: one's own password changes with a session only.
+        raise PermissionDenied(
+            _("Your own password cannot be changed with an API token: sign in and give your "
+              "current password.")
+        )  # fmt: skip
+    return services.user_update(actor=request.auth, user=user, **changes)
 
 
 @router.get("/users/{username}/grants", response={200: list[GrantOut], **ERRORS})

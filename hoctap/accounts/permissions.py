@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from hoctap.accounts.models import RoleGrant
@@ -64,6 +64,53 @@ class Scope:
         if self.org_ids:
             q |= Q(**{f"{field}__in": self.org_subtree_ids()})
         return q
+
+    def organisations_reaching_out(self) -> QuerySet[Any]:
+        """Ids of the organisations attached inside this scope's units that have an organisation
+        beneath them (at any depth) outside this scope: e.g. an enterprise of commune A with a
+        branch attached to commune B. A grant on such an organisation covers that branch too,
+        so it does not lie inside this scope (a subquery, not a list)."""
+        subtree = self.unit_subtree_ids()
+        rows = OrganisationClosure.objects.filter(ancestor__unit_id__in=subtree).exclude(
+            descendant__unit_id__in=subtree
+        )
+        if self.org_ids:
+            rows = rows.exclude(descendant_id__in=self.org_subtree_ids())
+        return rows.values("ancestor_id")
+
+    def organisation_subtrees_q(self, field: str, unit_field: str) -> Q:
+        """Filter for records hanging on an organisation that lies inside this scope together
+        with every organisation beneath it: what a role granted on that organisation covers
+        (ADR 0007). `organisations_q` asks less: only that the organisation itself is inside."""
+        if self.is_global:
+            return EVERY_ROW
+        q = self.organisations_q(field, unit_field)
+        if self.unit_ids:
+            # an organisation under a granted one has its whole subtree under it: only those
+            # attached inside the granted units can reach out
+            q &= ~Q(**{f"{field}__in": self.organisations_reaching_out()})
+        return q
+
+    def covers_organisation_subtree(self, org_id: int | None) -> bool:
+        """Whether this scope covers the organisation and every organisation beneath it, each
+        through its unit or through a granted organisation above it: what granting or revoking
+        a role on that organisation needs. One query."""
+        if self.is_global:
+            return True
+        if org_id is None or self.is_empty:
+            return False
+        inside = []
+        if self.unit_ids:
+            inside.append(Q(descendant__unit_id__in=self.unit_subtree_ids()))
+        if self.org_ids:
+            inside.append(Q(descendant_id__in=self.org_subtree_ids()))
+        covered = inside[0] if len(inside) == 1 else inside[0] | inside[1]
+        # the closure holds each organisation with itself at depth 0, so `rows` is 0 only for
+        # an organisation that does not exist
+        counted = OrganisationClosure.objects.filter(ancestor_id=org_id).aggregate(
+            rows=Count("pk"), outside=Count("pk", filter=~covered)
+        )
+        return bool(counted["rows"]) and counted["outside"] == 0
 
     def covers_any(self, unit_ids: Iterable[int]) -> bool:
         """Whether a granted unit is among `unit_ids`: given a unit's whole ancestor chain

@@ -15,17 +15,19 @@ from hoctap.geo.models import Organisation
 
 
 def grant_in_scope_q(scope: Scope, prefix: str = "") -> Q:
-    """Grants whose own scope lies inside `scope`."""
+    """Grants whose whole scope lies inside `scope`: a grant on a unit inside it, or on an
+    organisation that lies inside it with every organisation beneath it. A grant on an
+    enterprise of commune A that has a branch attached to commune B also covers that branch, so
+    it is not commune A's: commune A's administrators neither see nor change it, nor grant it
+    (ADR 0007)."""
     if scope.is_global:
         return EVERY_ROW
     q = Q(pk__in=[])
     if scope.unit_ids:
-        subtree = scope.unit_subtree_ids()
-        q |= Q(**{f"{prefix}unit_id__in": subtree})
-        q |= Q(**{f"{prefix}organisation__unit_id__in": subtree})
-    if scope.org_ids:
-        q |= Q(**{f"{prefix}organisation_id__in": scope.org_subtree_ids()})
-    return q
+        q |= Q(**{f"{prefix}unit_id__in": scope.unit_subtree_ids()})
+    return q | scope.organisation_subtrees_q(
+        f"{prefix}organisation_id", f"{prefix}organisation__unit_id"
+    )
 
 
 def user_visible_q(actor: Any, permission: str = Perm.VIEW_USERS) -> Q:
@@ -50,7 +52,10 @@ def user_list(*, actor: Any, q: str | None = None, role: str | None = None) -> Q
     if q:
         users = users.filter(Q(username__icontains=q.strip()) | Q(full_name__icontains=q.strip()))
     if role:
-        users = users.filter(grants__role=role).distinct()
+        # a role held only outside the actor's scope must not make a user show up: the list
+        # would tell which of the users one sees hold it elsewhere
+        with_role = RoleGrant.objects.filter(grant_in_scope_q(scope), role=role)
+        users = users.filter(id__in=with_role.values("user_id"))
     return users.order_by("username")
 
 

@@ -11,11 +11,13 @@ from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from hoctap.accounts import throttle
 from hoctap.accounts.models import ApiToken, RoleGrant, User
 from hoctap.accounts.permissions import forget_cached_grants, scope_for
 from hoctap.accounts.roles import Perm, Role
@@ -27,6 +29,14 @@ from hoctap.core.formatting import show_date
 from hoctap.geo.models import AdminUnit, Organisation
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.@+-]{3,150}$")
+# `hv<person id>` is the user name of a person's learner account (`learning.services.learners.
+# username_for`): an officer taking one would keep that resident from ever having an account.
+LEARNER_USERNAME = re.compile(r"hv[0-9]+", re.IGNORECASE)
+# The lengths of the User columns; phone numbers as the register keeps them (8–15 digits,
+# optionally after +, without spaces, dots or dashes).
+FULL_NAME_MAX = 200
+EMAIL_MAX = 254
+PHONE = re.compile(r"^\+?[0-9]{8,15}$")
 TOKEN_PREFIX = "hct_"  # noqa: S105 - a visible marker, not a secret
 
 
@@ -55,14 +65,28 @@ def _resolve_scope(
                 % {"code": organisation_code}
             }
         )
+    # A role on an organisation also covers the organisations beneath it, wherever they are
+    # attached: granting it needs all of them in scope, or a commune's administrator could
+    # reach into another commune through a branch attached there.
+    if not manage.covers_organisation_subtree(org.id):
+        raise InvalidInput(
+            {
+                "organisation": _(
+                    "The organisation “%(code)s” has organisations beneath it outside your "
+                    "area: only an administrator whose area covers them all may grant roles on it."
+                )
+                % {"code": organisation_code}
+            }
+        )
     return None, org
 
 
 def require_manage_user(actor: Any, user: User, message: str) -> None:
     """Changing someone else (their password, their tokens...) needs user management over ALL of
     their roles still in force: a commune's administrator must not reset the password of a
-    province secretary who merely also holds a role in that commune. Superusers are changed by
-    superusers only."""
+    province secretary who merely also holds a role in that commune. A role on an organisation
+    counts as in scope only with every organisation beneath it (`grant_in_scope_q`). Superusers
+    are changed by superusers only."""
     if getattr(actor, "pk", None) is not None and actor.pk == user.pk:
         return
     manage = scope_for(actor, Perm.MANAGE_USERS)
@@ -91,6 +115,33 @@ def _audit_scope_of(user: Any) -> dict[str, int | None]:
         return {"unit_id": grant.unit_id, "organisation_id": None}
     assert grant.organisation is not None
     return {"unit_id": grant.organisation.unit_id, "organisation_id": grant.organisation_id}
+
+
+def _clean_profile(
+    *, full_name: str | None = None, email: str | None = None, phone: str | None = None
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The stored form of the profile fields given (None: not given) and an error for each bad
+    one, for pages, the API and commands alike."""
+    clean: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    if full_name is not None:
+        clean["full_name"] = full_name.strip()
+        if len(clean["full_name"]) > FULL_NAME_MAX:
+            errors["full_name"] = _("At most %(n)s characters.") % {"n": FULL_NAME_MAX}
+    if email is not None:
+        clean["email"] = email.strip()
+        if len(clean["email"]) > EMAIL_MAX:
+            errors["email"] = _("At most %(n)s characters.") % {"n": EMAIL_MAX}
+        elif clean["email"]:
+            try:
+                validate_email(clean["email"])
+            except ValidationError as exc:
+                errors["email"] = " ".join(exc.messages)
+    if phone is not None:
+        clean["phone"] = "".join(phone.split()).replace(".", "").replace("-", "")
+        if clean["phone"] and not PHONE.match(clean["phone"]):
+            errors["phone"] = _("A phone number has 8–15 digits, optionally after +.")
+    return clean, errors
 
 
 def _validate_dates(valid_from: datetime.date, valid_to: datetime.date | None) -> None:
@@ -171,7 +222,7 @@ def role_revoke(
     covered = (
         manage.covers_unit(grant.unit_id)
         if grant.unit_id
-        else manage.covers_organisation(grant.organisation_id, grant.organisation.unit_id)  # type: ignore[union-attr]
+        else manage.covers_organisation_subtree(grant.organisation_id)
     )
     if not covered:
         raise PermissionDenied(_("You may not revoke this grant."))
@@ -215,8 +266,15 @@ def user_create(
     username = (username or "").strip()
     if not USERNAME.match(username):
         errors["username"] = _("3–150 letters, digits or . @ + - _ characters.")
+    elif LEARNER_USERNAME.fullmatch(username):
+        errors["username"] = _(
+            "User names of the form hv followed by digits are kept for learner accounts: "
+            "choose another."
+        )
     elif User.objects.filter(username__iexact=username).exists():
         errors["username"] = _("The username “%(name)s” is taken.") % {"name": username}
+    profile, profile_errors = _clean_profile(full_name=full_name, email=email, phone=phone)
+    errors.update(profile_errors)
     if password:
         try:
             validate_password(password, User(username=username, full_name=full_name))
@@ -234,7 +292,7 @@ def user_create(
         errors.update(exc.errors)
     if errors:
         raise InvalidInput(errors)
-    user = User(username=username, full_name=full_name.strip(), email=email.strip(), phone=phone)
+    user = User(username=username, **profile)
     if password:
         user.set_password(password)
     else:
@@ -255,7 +313,6 @@ def user_create(
     return user
 
 
-@transaction.atomic
 def user_update(
     *,
     actor: Any,
@@ -265,39 +322,62 @@ def user_update(
     phone: str | None = None,
     is_active: bool | None = None,
     password: str | None = None,
+    current_password: str | None = None,
 ) -> User:
-    require_manage_user(actor, user, _("You may not change users."))
-    if is_active is not None and actor.pk == user.pk:
-        raise InvalidInput({"is_active": _("You cannot deactivate yourself.")})
-    before = {
-        "full_name": user.full_name,
-        "email": user.email,
-        "phone": user.phone,
-        "is_active": user.is_active,
-    }
-    if full_name is not None:
-        user.full_name = full_name.strip()
-    if email is not None:
-        user.email = email.strip()
-    if phone is not None:
-        user.phone = phone.strip()
-    if is_active is not None:
-        user.is_active = is_active
-    changes = {k: [before[k], getattr(user, k)] for k in before if before[k] != getattr(user, k)}
-    if password:
-        try:
-            validate_password(password, user)
-        except ValidationError as exc:
-            raise InvalidInput({"password": " ".join(exc.messages)}) from exc
-        user.set_password(password)
-        changes["password"] = ["***", "***"]
-    if not changes:
+    """Change a user's profile, activity or password (None: unchanged). Someone who manages
+    all of the user's roles changes them (`require_manage_user`); a user changes their own
+    profile and password, the password only with the current one, so that whoever holds a
+    signed-in browser for a moment cannot keep the account."""
+    if password and getattr(actor, "pk", None) is not None and actor.pk == user.pk:
+        _check_current_password(user, current_password)
+    with transaction.atomic():
+        require_manage_user(actor, user, _("You may not change users."))
+        if is_active is not None and actor.pk == user.pk:
+            raise InvalidInput({"is_active": _("You cannot deactivate yourself.")})
+        profile, errors = _clean_profile(full_name=full_name, email=email, phone=phone)
+        if errors:
+            raise InvalidInput(errors)
+        before = {
+            "full_name": user.full_name,
+            "email": user.email,
+            "phone": user.phone,
+            "is_active": user.is_active,
+        }
+        for field, value in profile.items():
+            setattr(user, field, value)
+        if is_active is not None:
+            user.is_active = is_active
+        changes = {
+            k: [before[k], getattr(user, k)] for k in before if before[k] != getattr(user, k)
+        }
+        if password:
+            try:
+                validate_password(password, user)
+            except ValidationError as exc:
+                raise InvalidInput({"password": " ".join(exc.messages)}) from exc
+            user.set_password(password)
+            changes["password"] = ["***", "***"]
+        if not changes:
+            return user
+        user.save()
+        audit_record(
+            actor=actor, action="user.update", target=user, changes=changes, **_audit_scope_of(user)
+        )
         return user
-    user.save()
-    audit_record(
-        actor=actor, action="user.update", target=user, changes=changes, **_audit_scope_of(user)
-    )
-    return user
+
+
+def _check_current_password(user: User, current_password: str | None) -> None:
+    """A user setting their own password proves they know the current one. A wrong one counts
+    as a failed sign-in (ADR 0015), so it runs before, not in, the change's transaction: a
+    refused change rolls its transaction back, and the count with it."""
+    if not current_password:
+        raise InvalidInput({"current_password": _("This field is required.")})
+    tried = {"name": user.username, "address": throttle.client_address()}
+    if throttle.attempts_blocked("sign_in", tried):
+        raise InvalidInput({"current_password": str(throttle.TOO_MANY_ATTEMPTS)})
+    if not user.check_password(current_password):
+        throttle.attempt_failed("sign_in", tried)
+        raise InvalidInput({"current_password": _("The current password is not right.")})
 
 
 @transaction.atomic

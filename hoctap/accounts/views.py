@@ -162,10 +162,8 @@ def _can_revoke(scope: Scope, grant: RoleGrant, today: datetime.date) -> bool:
         return False
     if grant.unit_id is not None:
         return scope.covers_unit(grant.unit_id)
-    return scope.covers_organisation(
-        grant.organisation_id,
-        grant.organisation.unit_id if grant.organisation else None,
-    )
+    # as `services.role_revoke`: the organisation and every one beneath it
+    return scope.covers_organisation_subtree(grant.organisation_id)
 
 
 @login_required

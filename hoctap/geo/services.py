@@ -539,6 +539,17 @@ def organisation_create(
             errors.update(exc.errors)
     if unit is not None and unit.valid_to is not None:
         errors["unit"] = _("The unit %(code)s is closed.") % {"code": unit.code}
+    elif (
+        unit is not None
+        and parent is not None
+        and not UnitClosure.objects.filter(
+            ancestor_id=parent.unit_id, descendant_id=unit.id
+        ).exists()
+        and not scope_for(actor, Perm.MANAGE_ORGANISATIONS).covers_unit(unit.id)
+    ):
+        # A branch lies within its parent's unit, or in a unit the actor manages: attached to a
+        # unit they may only see, it would carry the grants on its parent there (ADR 0007)
+        errors["unit"] = _("You may not move organisations to %(code)s.") % {"code": unit.code}
     if errors:
         raise InvalidInput(errors)
     assert unit is not None

@@ -324,3 +324,22 @@ def test_me_names_the_signed_in_user_by_session_and_by_token(world, as_user, cli
     response = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}")
     assert response.json()["username"] == "viewer"
     assert Client().get("/api/v1/me").status_code == 401
+
+
+def test_the_role_filter_counts_only_the_grants_in_the_actors_scope(world, as_user):
+    """A role held only outside one's scope must not make a visible user show up: the filter
+    would tell that they hold it elsewhere."""
+    mixed = services.user_create(
+        actor=SYSTEM, username="mixed", role=Role.VIEWER, unit_code="02647", password=PASSWORD
+    )
+    services.role_grant(actor=SYSTEM, user=mixed, role=Role.INSPECTOR, unit_code="04465")
+    client = as_user(world.sysadmin_a)
+
+    assert usernames(client.get("/api/v1/users", {"role": "inspector"})) == []
+    assert usernames(client.get("/api/v1/users", {"role": "viewer"})) == ["mixed"]
+    page = client.get("/users/", {"role": "inspector"}).content.decode()
+    assert "mixed" not in page
+    assert "mixed" in client.get("/users/", {"role": "viewer"}).content.decode()
+    # whoever sees commune B finds them by it
+    seen = as_user(world.secretariat).get("/api/v1/users", {"role": "inspector"})
+    assert usernames(seen) == ["mixed"]

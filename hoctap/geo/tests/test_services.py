@@ -727,3 +727,31 @@ def test_village_codes_keep_counting_past_999(world):
     second = services.village_create(actor=SYSTEM, parent_code=commune.code, name="Thôn Tiếp")
 
     assert (first.code, second.code) == (f"{commune.code}-1000", f"{commune.code}-1001")
+
+
+def test_a_branch_is_not_attached_to_a_unit_its_creator_may_only_see(world):
+    """Commune A's officer, who may also read the whole province, adds a branch of commune A's
+    organisation: inside commune A, yes; attached to commune B, no (the branch would carry the
+    grants on its parent into commune B)."""
+    from hoctap.accounts import services as accounts
+
+    accounts.role_grant(actor=SYSTEM, user=world.officer_a, role="viewer", unit_code="15")
+    inside = services.organisation_create(
+        actor=world.officer_a,
+        code="CLB-A",
+        name="Câu lạc bộ",
+        kind=OrganisationKind.OTHER,
+        unit_code=world.village_a.code,
+        parent_code=world.org_a.code,
+    )
+    assert inside.unit == world.village_a
+    with writes_nothing(), pytest.raises(InvalidInput) as refused:
+        services.organisation_create(
+            actor=world.officer_a,
+            code="CN-B",
+            name="Chi nhánh ở xã B",
+            kind=OrganisationKind.OTHER,
+            unit_code=world.commune_b.code,
+            parent_code=world.org_a.code,
+        )
+    assert set(refused.value.errors) == {"unit"}

@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from hoctap.accounts import throttle
@@ -102,9 +102,20 @@ def _create(
         _check_password(
             password, User(username=learner_username(person), full_name=person.full_name)
         )
-    user = sign_in_user_create(
-        username=learner_username(person), full_name=person.full_name, password=password
-    )
+    username = learner_username(person)
+    try:
+        # a savepoint: on PostgreSQL a failed INSERT spoils the rest of the transaction
+        with transaction.atomic():
+            user = sign_in_user_create(
+                username=username, full_name=person.full_name, password=password
+            )
+    except IntegrityError as exc:
+        # The name is kept for this account, but a user created before officers' names were
+        # checked (or a concurrent request) may hold it.
+        raise Conflict(
+            _("The user name “%(name)s” of this person's learner account is taken by another "
+              "user: ask an administrator.") % {"name": username}
+        ) from exc  # fmt: skip
     account = LearnerAccount.objects.create(
         user=user,
         person=person,
