@@ -19,17 +19,7 @@ from django.http import HttpRequest
 
 from hoctap.accounts.models import ApiToken, FailedAttempt, RoleGrant, User
 from hoctap.audit.services import audit_record
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from hoctap.core.admin import ReadOnlyAdmin
 
 
 class RoleGrantInline(admin.TabularInline):

@@ -13,6 +13,7 @@ from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
 from hoctap.audit.services import audit_record
+from hoctap.core.admin import ReadOnlyAdmin
 from hoctap.learning.models import (
     Certificate,
     Competency,
@@ -77,17 +78,6 @@ class CompetencyAreaAdmin(admin.ModelAdmin):
                 continue
             created = inline_form in formset.extra_forms
             _audit(request, inline_form.instance, "create" if created else "update", inline_form)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Course)

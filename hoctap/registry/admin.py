@@ -3,23 +3,10 @@ services (validation, scope, audit). ID numbers appear masked, as in every list.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from hoctap.core.admin import ReadOnlyAdmin
 from hoctap.registry.models import Clan, Household, OrganisationMembership, Person
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Person)
