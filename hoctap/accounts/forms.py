@@ -130,3 +130,30 @@ class TokenForm(PageForm):
         max_length=100,
         help_text=_("What the token is for, e.g. “commune import script”."),
     )
+
+
+class OwnPasswordForm(PageForm):
+    """A signed-in officer changes their own password: the current one first (the service checks
+    it and counts a wrong one as a failed sign-in), the new one twice."""
+
+    current_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password_again = forms.CharField(
+        label=_("New password, again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("new_password") != data.get("new_password_again"):
+            self.add_error("new_password_again", _("The two new passwords differ."))
+        return data

@@ -20,6 +20,7 @@ urlpatterns = [
     path("users/<str:username>/", views.user_detail, name="user_detail"),
     path("users/<str:username>/grants/new", views.grant_create, name="grant_create"),
     path("grants/<int:grant_id>/revoke", views.grant_revoke, name="grant_revoke"),
+    path("account/password", views.own_password, name="own_password"),
     path("account/tokens", views.token_list, name="token_list"),
     path("account/tokens/<int:token_id>/revoke", views.token_revoke, name="token_revoke"),
 ]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,7 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from hoctap.accounts import selectors, services
-from hoctap.accounts.forms import GrantForm, TokenForm, UserCreateForm, UserFilterForm
+from hoctap.accounts.forms import (
+    GrantForm,
+    OwnPasswordForm,
+    TokenForm,
+    UserCreateForm,
+    UserFilterForm,
+)
 from hoctap.accounts.models import RoleGrant
 from hoctap.accounts.permissions import Scope, has_permission_somewhere, scope_for
 from hoctap.accounts.roles import ROLE_PERMISSIONS, Perm
@@ -225,3 +232,30 @@ def grant_revoke(request: HttpRequest, grant_id: int) -> HttpResponse:
             )
         return redirect("accounts:user_detail", username=grant.user.username)
     return render(request, "accounts/grant_revoke.html", {"grant": grant})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def own_password(request: HttpRequest) -> HttpResponse:
+    """The signed-in user changes their own password (audited by the service); they stay
+    signed in here, and their other sessions end."""
+    user = request.user
+    form = OwnPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        changed = submit(
+            form,
+            lambda: services.user_update(
+                actor=user,
+                user=user,  # type: ignore[arg-type]
+                password=form.cleaned_data["new_password"],
+                current_password=form.cleaned_data["current_password"],
+            ),
+            fields={"password": "new_password"},
+        )
+        if changed is not None:
+            update_session_auth_hash(request, changed)
+            messages.success(request, _("Your password has been changed."))
+            return redirect("accounts:home")
+    response = render(request, "accounts/own_password.html", {"form": form})
+    response["Cache-Control"] = "no-store"
+    return response
