@@ -8,6 +8,7 @@ hoctap demo [--province 15]        demo data
 hoctap learning load-frameworks    the digital-skills frameworks (reference data)
 hoctap users add USERNAME --role ROLE (--unit CODE | --org CODE)
 hoctap tokens create USERNAME      a new API token
+hoctap tokens revoke USERNAME      revoke a user's tokens
 hoctap migrate, hoctap shell, ...  any other Django command
 
 The commands speak the site's language, Vietnamese; `HOCTAP_LANGUAGE=en` makes them speak

@@ -161,3 +161,21 @@ def test_the_hoctap_command_speaks_english_when_asked(capsys, monkeypatch):
     monkeypatch.delenv("HOCTAP_LANGUAGE")
     assert cli.main(["units", "load-official", "--province", "15"]) == 0
     assert "tạo mới 0, cập nhật 0, không đổi 100" in capsys.readouterr().out
+
+
+def test_tokens_revoke_stops_a_leaked_token_and_is_audited(world):
+    key = run("tokens", "create", "officer_a", "--name", "leaked").strip()
+    other = run("tokens", "create", "officer_a", "--name", "kept").strip()
+
+    output = run("tokens", "revoke", "officer_a", "--prefix", key)
+
+    assert f"{key[:10]}…" in output
+    assert Client().get("/api/v1/units", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
+    assert Client().get("/api/v1/units", HTTP_AUTHORIZATION=f"Bearer {other}").status_code == 200
+    entry = AuditEntry.objects.get(action="token.revoke")
+    assert (entry.actor_label, entry.channel) == ("system", "cli")
+    # all the user's active tokens, then nothing left to revoke
+    run("tokens", "revoke", "officer_a")
+    assert Client().get("/api/v1/units", HTTP_AUTHORIZATION=f"Bearer {other}").status_code == 401
+    with pytest.raises(CommandError, match="officer_a"):
+        run("tokens", "revoke", "officer_a")
