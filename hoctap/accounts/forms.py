@@ -132,9 +132,10 @@ class TokenForm(PageForm):
     )
 
 
-class OwnPasswordForm(PageForm):
-    """A signed-in officer changes their own password: the current one first (the service checks
-    it and counts a wrong one as a failed sign-in), the new one twice."""
+class PasswordChangeForm(PageForm):
+    """Someone signed in changes their own password: the current one first (the service checks
+    it), the new one twice. The learners' page (`/learn/password/`) and the officers' page
+    (`/account/password`) both use it."""
 
     current_password = forms.CharField(
         label=_("Current password"),
@@ -145,15 +146,17 @@ class OwnPasswordForm(PageForm):
         label=_("New password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits."),
     )
     new_password_again = forms.CharField(
-        label=_("New password, again"),
+        label=_("New password again"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("new_password") != data.get("new_password_again"):
-            self.add_error("new_password_again", _("The two new passwords differ."))
+        first, again = data.get("new_password"), data.get("new_password_again")
+        if first and again and first != again:
+            self.add_error("new_password_again", _("The two passwords differ."))
         return data

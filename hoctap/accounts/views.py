@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from hoctap.accounts import selectors, services
 from hoctap.accounts.forms import (
     GrantForm,
-    OwnPasswordForm,
+    PasswordChangeForm,
     TokenForm,
     UserCreateForm,
     UserFilterForm,
@@ -240,7 +240,7 @@ def own_password(request: HttpRequest) -> HttpResponse:
     """The signed-in user changes their own password (audited by the service); they stay
     signed in here, and their other sessions end."""
     user = request.user
-    form = OwnPasswordForm(request.POST or None)
+    form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         changed = submit(
             form,

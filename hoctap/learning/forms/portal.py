@@ -52,32 +52,6 @@ class SignupForm(PageForm):
         return data
 
 
-class PasswordChangeForm(PageForm):
-    current_password = forms.CharField(
-        label=_("Current password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-    new_password = forms.CharField(
-        label=_("New password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 8 characters, not only digits."),
-    )
-    new_password_again = forms.CharField(
-        label=_("New password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        first, again = data.get("new_password"), data.get("new_password_again")
-        if first and again and first != again:
-            self.add_error("new_password_again", _("The two passwords differ."))
-        return data
-
-
 class CatalogueFilterForm(PageForm):
     q = forms.CharField(
         label=_("Search"),

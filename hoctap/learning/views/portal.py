@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from hoctap.accounts.forms import PasswordChangeForm
 from hoctap.core.errors import Conflict, NotFound
 from hoctap.core.forms import submit
 from hoctap.learning.certificate_pdf import absolute_verify_url, certificate_pdf
@@ -30,7 +31,6 @@ from hoctap.learning.forms.portal import (
     AttemptForm,
     CatalogueFilterForm,
     LessonCompleteForm,
-    PasswordChangeForm,
     SignupForm,
 )
 from hoctap.learning.models import (
